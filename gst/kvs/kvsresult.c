@@ -1,0 +1,190 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* The result convention every element follows: one JSON document, generated
+ * once by json-glib, written atomically to the sidecar file (when the element
+ * has one) and carried byte for byte in the `json` field of one final element
+ * message named after the element. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "kvsresult.h"
+#include "kvserrors.h"
+
+#include <string.h>
+
+/* json-glib writes doubles with 17 significant digits (0.8 becomes
+ * 0.80000000000000004), while the documents want numbers with a fixed
+ * number of decimals. Such a number goes into the tree as a string behind
+ * this mark, which kvs_result_to_json() turns into a bare number literal. */
+#define DECIMAL_MARK "\\u0001kvs-decimal:"
+#define DECIMAL_MARK_RAW "\001kvs-decimal:"
+
+/**
+ * kvs_json_builder_add_decimal:
+ * @builder: a builder where a value is expected
+ * @value: the number
+ * @decimals: the decimals to write it with, e.g. 4 for `0.8000`
+ *
+ * Adds @value as a JSON number written with exactly @decimals decimals.
+ */
+void
+kvs_json_builder_add_decimal (JsonBuilder * builder, gdouble value,
+    guint decimals)
+{
+  gchar num[G_ASCII_DTOSTR_BUF_SIZE];
+  gchar fmt[8];
+  gchar *marked;
+
+  g_snprintf (fmt, sizeof (fmt), "%%.%uf", MIN (decimals, 17));
+  g_ascii_formatd (num, sizeof (num), fmt, value);
+  marked = g_strconcat (DECIMAL_MARK_RAW, num, NULL);
+  json_builder_add_string_value (builder, marked);
+  g_free (marked);
+}
+
+/* "\u0001kvs-decimal:0.8000" (quotes included) becomes 0.8000; anything
+ * that is not a plain decimal behind the mark stays as it is. */
+static gchar *
+unmark_decimals (gchar * json)
+{
+  const gchar *mark = "\"" DECIMAL_MARK;
+  gsize mark_len = strlen (mark);
+  const gchar *p = json, *hit;
+  GString *out;
+
+  if (strstr (json, mark) == NULL)
+    return json;
+
+  out = g_string_sized_new (strlen (json));
+  while ((hit = strstr (p, mark)) != NULL) {
+    const gchar *num = hit + mark_len;
+    gsize len = strspn (num, "-0123456789.");
+
+    g_string_append_len (out, p, hit - p);
+    if (len > 0 && num[len] == '"') {
+      g_string_append_len (out, num, len);
+      p = num + len + 1;
+    } else {
+      g_string_append_len (out, hit, mark_len);
+      p = num;
+    }
+  }
+  g_string_append (out, p);
+  g_free (json);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * kvs_result_to_json:
+ * @root: the document
+ *
+ * Returns: (transfer full): @root as compact JSON, as documented
+ */
+gchar *
+kvs_result_to_json (JsonNode * root)
+{
+  JsonGenerator *gen;
+  gchar *json;
+
+  gen = json_generator_new ();
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, FALSE);
+  json = json_generator_to_data (gen, NULL);
+  g_object_unref (gen);
+
+  return unmark_decimals (json);
+}
+
+/**
+ * kvs_result_write_sidecar:
+ * @location: the sidecar's path
+ * @json: the document
+ * @error: return location for a #GFileError
+ *
+ * Writes @json atomically: to a temporary file beside @location, which is
+ * then renamed over it. A reader never sees half a document, and a failed
+ * write leaves any earlier file at @location as it was.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+kvs_result_write_sidecar (const gchar * location, const gchar * json,
+    GError ** error)
+{
+  return g_file_set_contents (location, json, -1, error);
+}
+
+static GstResourceError
+resource_error_for (const GError * err)
+{
+  if (err->domain == G_FILE_ERROR && err->code == G_FILE_ERROR_NOSPC)
+    return GST_RESOURCE_ERROR_NO_SPACE_LEFT;
+  return GST_RESOURCE_ERROR_OPEN_WRITE;
+}
+
+/**
+ * kvs_result_post:
+ * @element: the element whose result this is
+ * @location: (nullable): the sidecar's path, or %NULL for none
+ * @root: (transfer none): the result document
+ * @fields: (transfer full): the message structure, named after the element,
+ *     with its typed fields already set
+ * @write_errnum: the documented code to raise when the sidecar cannot be
+ *     written
+ *
+ * Generates the document once, writes it to @location and posts @fields as
+ * an element message with the same bytes in its `json` field (and the
+ * sidecar path in `location`). Call it without holding any lock.
+ *
+ * Returns: %FALSE if the sidecar could not be written; an error carrying
+ *     @write_errnum was posted then, and no result message
+ */
+gboolean
+kvs_result_post (GstElement * element, const gchar * location,
+    JsonNode * root, GstStructure * fields, gint write_errnum)
+{
+  GError *err = NULL;
+  gchar *json;
+
+  json = kvs_result_to_json (root);
+
+  if (location != NULL && !kvs_result_write_sidecar (location, json, &err))
+    goto write_failed;
+
+  gst_structure_set (fields, "json", G_TYPE_STRING, json, NULL);
+  if (location != NULL)
+    gst_structure_set (fields, "location", G_TYPE_STRING, location, NULL);
+  g_free (json);
+
+  return gst_element_post_message (element,
+      gst_message_new_element (GST_OBJECT_CAST (element), fields));
+
+  /* ERRORS */
+write_failed:
+  {
+    GstResourceError code = resource_error_for (err);
+
+    if (code == GST_RESOURCE_ERROR_NO_SPACE_LEFT) {
+      KVS_ELEMENT_ERROR (element, RESOURCE, NO_SPACE_LEFT, write_errnum,
+          ("No space left to write the result file \"%s\".", location),
+          ("%s", err->message));
+    } else {
+      KVS_ELEMENT_ERROR (element, RESOURCE, OPEN_WRITE, write_errnum,
+          ("Could not write the result file \"%s\".", location),
+          ("%s", err->message));
+    }
+    g_clear_error (&err);
+    g_free (json);
+    gst_structure_free (fields);
+    return FALSE;
+  }
+}
