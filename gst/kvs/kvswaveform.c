@@ -37,6 +37,7 @@
 #endif
 
 #include "kvswaveform.h"
+#include "kvssamples.h"
 
 #include <math.h>
 #include <string.h>
@@ -173,54 +174,23 @@ kvs_waveform_free (KvsWaveform * wf)
   g_free (wf);
 }
 
-/* The kernels: smallest and largest of n values, stride apart. Written so
- * that the compiler vectorises the contiguous case. */
-#define DEFINE_MIN_MAX(name, type)                                          \
-static void                                                                 \
-name (const type * d, gsize n, gsize stride, gdouble * lo, gdouble * hi)    \
-{                                                                           \
-  type mn = d[0], mx = d[0];                                                \
-  gsize i;                                                                  \
-                                                                            \
-  if (stride == 1) {                                                        \
-    for (i = 1; i < n; i++) {                                               \
-      type v = d[i];                                                        \
-      mn = v < mn ? v : mn;                                                 \
-      mx = v > mx ? v : mx;                                                 \
-    }                                                                       \
-  } else {                                                                  \
-    for (i = 1; i < n; i++) {                                               \
-      type v = d[i * stride];                                               \
-      mn = v < mn ? v : mn;                                                 \
-      mx = v > mx ? v : mx;                                                 \
-    }                                                                       \
-  }                                                                         \
-  *lo = mn;                                                                 \
-  *hi = mx;                                                                 \
-}
-
-DEFINE_MIN_MAX (min_max_s16, gint16);
-DEFINE_MIN_MAX (min_max_s32, gint32);
-DEFINE_MIN_MAX (min_max_f32, gfloat);
-DEFINE_MIN_MAX (min_max_f64, gdouble);
-
 static void
 chunk_min_max (KvsSampleFormat format, const guint8 * data, gsize n,
     gsize stride, gdouble * lo, gdouble * hi)
 {
   switch (format) {
     case KVS_SAMPLE_S16:
-      min_max_s16 ((const gint16 *) data, n, stride, lo, hi);
+      kvs_samples_min_max_s16 ((const gint16 *) data, n, stride, lo, hi);
       break;
     case KVS_SAMPLE_S32:
-      min_max_s32 ((const gint32 *) data, n, stride, lo, hi);
+      kvs_samples_min_max_s32 ((const gint32 *) data, n, stride, lo, hi);
       break;
     case KVS_SAMPLE_F32:
-      min_max_f32 ((const gfloat *) data, n, stride, lo, hi);
+      kvs_samples_min_max_f32 ((const gfloat *) data, n, stride, lo, hi);
       break;
     case KVS_SAMPLE_F64:
     default:
-      min_max_f64 ((const gdouble *) data, n, stride, lo, hi);
+      kvs_samples_min_max_f64 ((const gdouble *) data, n, stride, lo, hi);
       break;
   }
 }
@@ -353,27 +323,45 @@ sub_compact (KvsWaveform * wf)
   wf->sub_fill = 0;
 }
 
-/**
- * kvs_waveform_push:
- * @wf: the accumulator
- * @format: the sample format of @data
- * @data: @frames interleaved frames of @channels samples
- * @frames: the number of frames
- * @channels: samples per frame; equal to the lane count unless there is
- *     one lane
- *
- * Adds @frames frames to the waveform.
- */
-void
-kvs_waveform_push (KvsWaveform * wf, KvsSampleFormat format,
-    const guint8 * data, guint64 frames, guint channels)
+/* Smallest and largest sample of lane @l over @n frames from frame @at. */
+static void
+lane_min_max (const KvsWaveform * wf, KvsSampleFormat format,
+    const guint8 * const *planes, gboolean planar, guint channels, guint l,
+    guint64 at, guint64 n, gdouble * lo, gdouble * hi)
 {
   gsize ss = sample_size (format);
-  gsize frame_size = ss * channels;
+  guint c;
+
+  if (!planar) {
+    const guint8 *d = planes[0] + at * ss * channels;
+
+    if (wf->n_lanes == 1)
+      chunk_min_max (format, d, n * channels, 1, lo, hi);
+    else
+      chunk_min_max (format, d + l * ss, n, channels, lo, hi);
+  } else if (wf->n_lanes == 1) {
+    chunk_min_max (format, planes[0] + at * ss, n, 1, lo, hi);
+    for (c = 1; c < channels; c++) {
+      gdouble clo, chi;
+
+      chunk_min_max (format, planes[c] + at * ss, n, 1, &clo, &chi);
+      *lo = MIN (*lo, clo);
+      *hi = MAX (*hi, chi);
+    }
+  } else {
+    chunk_min_max (format, planes[l] + at * ss, n, 1, lo, hi);
+  }
+}
+
+static void
+push (KvsWaveform * wf, KvsSampleFormat format, const guint8 * const *planes,
+    gboolean planar, guint64 frames, guint channels)
+{
+  guint64 done = 0;
 
   g_return_if_fail (wf->n_lanes == 1 || wf->n_lanes == channels);
 
-  while (frames > 0) {
+  while (done < frames) {
     guint64 n;
     guint l;
 
@@ -382,8 +370,7 @@ kvs_waveform_push (KvsWaveform * wf, KvsSampleFormat format,
     if (wf->sub_index == wf->n_sub)
       sub_compact (wf);
 
-    n = MIN (frames, wf->width - wf->sub_fill);
-
+    n = MIN (frames - done, wf->width - wf->sub_fill);
     if (wf->expected > 0 && wf->exact_index < wf->points)
       n = MIN (n, wf->exact_end - wf->frames);
 
@@ -391,19 +378,14 @@ kvs_waveform_push (KvsWaveform * wf, KvsSampleFormat format,
       gdouble lo, hi;
       Value v;
 
-      if (wf->n_lanes == 1)
-        chunk_min_max (format, data, n * channels, 1, &lo, &hi);
-      else
-        chunk_min_max (format, data + l * ss, n, channels, &lo, &hi);
-
+      lane_min_max (wf, format, planes, planar, channels, l, done, n, &lo, &hi);
       value_from_chunk (wf->mode, format, lo, hi, &v);
       bin_merge_value (wf->mode, wf->lanes[l].sub, wf->sub_index, &v);
       if (wf->expected > 0 && wf->exact_index < wf->points)
         bin_merge_value (wf->mode, wf->lanes[l].exact, wf->exact_index, &v);
     }
 
-    data += n * frame_size;
-    frames -= n;
+    done += n;
     wf->frames += n;
 
     wf->sub_fill += n;
@@ -415,6 +397,43 @@ kvs_waveform_push (KvsWaveform * wf, KvsSampleFormat format,
     if (wf->expected > 0)
       exact_advance (wf);
   }
+}
+
+/**
+ * kvs_waveform_push:
+ * @wf: the accumulator
+ * @format: the sample format of @data
+ * @data: @frames interleaved frames of @channels samples
+ * @frames: the number of frames
+ * @channels: samples per frame; equal to the lane count unless there is
+ *     one lane
+ *
+ * Adds @frames interleaved frames to the waveform.
+ */
+void
+kvs_waveform_push (KvsWaveform * wf, KvsSampleFormat format,
+    const guint8 * data, guint64 frames, guint channels)
+{
+  push (wf, format, &data, FALSE, frames, channels);
+}
+
+/**
+ * kvs_waveform_push_planar:
+ * @wf: the accumulator
+ * @format: the sample format of @planes
+ * @planes: (array length=channels): one plane of @frames samples per
+ *     channel
+ * @frames: the number of frames
+ * @channels: the number of planes; equal to the lane count unless there is
+ *     one lane
+ *
+ * Adds @frames non-interleaved frames to the waveform.
+ */
+void
+kvs_waveform_push_planar (KvsWaveform * wf, KvsSampleFormat format,
+    const guint8 * const *planes, guint64 frames, guint channels)
+{
+  push (wf, format, planes, TRUE, frames, channels);
 }
 
 guint64

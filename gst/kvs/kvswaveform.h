@@ -50,6 +50,9 @@ void kvs_waveform_free (KvsWaveform * wf);
 void kvs_waveform_push (KvsWaveform * wf, KvsSampleFormat format,
     const guint8 * data, guint64 frames, guint channels);
 
+void kvs_waveform_push_planar (KvsWaveform * wf, KvsSampleFormat format,
+    const guint8 * const *planes, guint64 frames, guint channels);
+
 guint64 kvs_waveform_get_frames (const KvsWaveform * wf);
 
 gboolean kvs_waveform_is_exact (const KvsWaveform * wf);
