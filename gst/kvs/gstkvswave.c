@@ -51,11 +51,15 @@
  * gst-launch-1.0 filesrc location=in.mp3 ! decodebin ! audioconvert ! kvswave points=1000 json-location=wave.json ! fakesink
  * ]| The 1000-point waveform of an audio file, in the project's document.
  * |[
- * gst-launch-1.0 filesrc location=in.mp4 ! decodebin ! audioconvert ! kvswave format=audiowaveform bits=8 json-location=peaks.json ! fakesink
- * ]| The same as BBC audiowaveform's JSON, which peaks.js loads as it is.
+ * gst-launch-1.0 filesrc location=in.mp4 ! decodebin caps=audio/x-raw expose-all-streams=false ! audioconvert ! kvswave format=audiowaveform bits=8 json-location=peaks.json ! fakesink
+ * ]| The waveform of a video file's audio as BBC audiowaveform's JSON, which
+ * peaks.js loads as it is; the video stays undecoded.
  * |[
- * gst-launch-1.0 -m audiotestsrc num-buffers=100 ! kvswave split-channels=true points=11 ! autoaudiosink
+ * gst-launch-1.0 -m audiotestsrc num-buffers=100 ! audio/x-raw,channels=2 ! kvswave split-channels=true points=11 ! autoaudiosink
  * ]| While playing, one array per channel, posted on the bus only.
+ * |[
+ * gst-launch-1.0 filesrc location=in.wav ! wavparse ! kvswave json-location=wave.json ! kvswave format=audiowaveform bits=16 json-location=peaks16.json ! fakesink
+ * ]| Both documents in one pass.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -69,21 +73,20 @@
 GST_DEBUG_CATEGORY_STATIC (gst_kvs_wave_debug);
 #define GST_CAT_DEFAULT gst_kvs_wave_debug
 
-#define FORMATS "{ S16LE, S32LE, F32LE, F64LE }"
+#define WAVE_CAPS \
+    "audio/x-raw, format = (string) { S16LE, S32LE, F32LE, F64LE }, " \
+    "rate = (int) [ 1, MAX ], channels = (int) [ 1, 64 ], " \
+    "layout = (string) { interleaved, non-interleaved }"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw, format = (string) " FORMATS ", "
-        "rate = (int) [ 1, MAX ], channels = (int) [ 1, 64 ], "
-        "layout = (string) interleaved"));
+    GST_STATIC_CAPS (WAVE_CAPS));
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC,
     GST_PAD_ALWAYS,
-    GST_STATIC_CAPS ("audio/x-raw, format = (string) " FORMATS ", "
-        "rate = (int) [ 1, MAX ], channels = (int) [ 1, 64 ], "
-        "layout = (string) interleaved"));
+    GST_STATIC_CAPS (WAVE_CAPS));
 
 #define MIN_POINTS 11
 #define MAX_POINTS 4095
@@ -405,7 +408,6 @@ gst_kvs_wave_check_caps (GstKvsWave * self, GstCaps * caps)
   if (!gst_audio_info_from_caps (&info, caps))
     goto unreadable;
   if (!sample_format_from_audio (GST_AUDIO_INFO_FORMAT (&info), &sample_format)
-      || GST_AUDIO_INFO_LAYOUT (&info) != GST_AUDIO_LAYOUT_INTERLEAVED
       || GST_AUDIO_INFO_CHANNELS (&info) > MAX_CHANNELS)
     goto unsupported;
 
@@ -430,12 +432,10 @@ unreadable:
 unsupported:
   {
     KVS_ELEMENT_ERROR (self, STREAM, FORMAT, KVS_ERRNUM_INVALID_DATA,
-        ("Audio format %s (%s, %d channels) is not supported: kvswave reads "
-            "interleaved S16LE, S32LE, F32LE or F64LE with 1 to %d channels; "
-            "put audioconvert before it.",
+        ("Audio format %s with %d channels is not supported: kvswave reads "
+            "S16LE, S32LE, F32LE or F64LE with 1 to %d channels; put "
+            "audioconvert before it.",
             GST_AUDIO_INFO_NAME (&info) ? GST_AUDIO_INFO_NAME (&info) : "?",
-            GST_AUDIO_INFO_LAYOUT (&info) == GST_AUDIO_LAYOUT_INTERLEAVED ?
-            "interleaved" : "non-interleaved",
             GST_AUDIO_INFO_CHANNELS (&info), MAX_CHANNELS),
         ("caps %" GST_PTR_FORMAT, caps));
     return FALSE;
@@ -484,7 +484,11 @@ gst_kvs_wave_expected_frames (GstKvsWave * self)
 
 /* Of @buf's @frames frames, the ones to analyse: what the decoder marked
  * for clipping (GstAudioClippingMeta) and what lies outside the segment
- * are left out, as a sink would leave them out. */
+ * are left out, as a sink would leave them out. A buffer stamped shorter
+ * than half a sample holds no sample of the stream: GStreamer 1.22's audio
+ * decoders leave such a remnant (1 sample, 1 ns) when they clip an MP4
+ * edit list's priming frame to the segment, before the first real frame
+ * with the same timestamp. */
 static gboolean
 gst_kvs_wave_clip (GstKvsWave * self, GstBuffer * buf, guint64 frames,
     guint64 * first, guint64 * count)
@@ -495,6 +499,11 @@ gst_kvs_wave_clip (GstKvsWave * self, GstBuffer * buf, guint64 frames,
   gint rate = GST_AUDIO_INFO_RATE (&self->info);
   guint64 front = 0, back = 0;
   GstClockTime pts;
+
+  if (GST_BUFFER_DURATION_IS_VALID (buf) &&
+      gst_util_uint64_scale_int_round (GST_BUFFER_DURATION (buf), rate,
+          GST_SECOND) == 0)
+    return FALSE;
 
   meta = gst_buffer_get_audio_clipping_meta (buf);
   if (meta != NULL) {
@@ -534,9 +543,11 @@ static GstFlowReturn
 gst_kvs_wave_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstKvsWave *self = GST_KVS_WAVE (trans);
-  GstMapInfo map;
+  GstAudioMeta *meta;
+  GstMapInfo map = GST_MAP_INFO_INIT;
   guint64 frames, first, count;
-  gint bpf, channels;
+  gboolean planar;
+  gint channels, bps;
 
   if (G_UNLIKELY (!self->have_info))
     goto not_negotiated;
@@ -545,7 +556,6 @@ gst_kvs_wave_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       gst_buffer_get_size (buf) == 0)
     return GST_FLOW_OK;
 
-  bpf = GST_AUDIO_INFO_BPF (&self->info);
   channels = GST_AUDIO_INFO_CHANNELS (&self->info);
 
   if (G_UNLIKELY (self->waveform == NULL)) {
@@ -560,13 +570,38 @@ gst_kvs_wave_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
         kvs_waveform_get_memory_size (self->waveform));
   }
 
+  /* planar audio comes with GstAudioMeta, which also says how many samples
+   * a clipped buffer holds, at which offsets (read here directly: a single
+   * map costs a fraction of gst_audio_buffer_map) */
+  meta = gst_buffer_get_audio_meta (buf);
+  planar = GST_AUDIO_INFO_LAYOUT (&self->info) != GST_AUDIO_LAYOUT_INTERLEAVED;
+  if (planar && meta == NULL)
+    goto no_audio_meta;
   if (!gst_buffer_map (buf, &map, GST_MAP_READ))
     goto map_failed;
 
-  frames = map.size / bpf;
-  if (frames > 0 && gst_kvs_wave_clip (self, buf, frames, &first, &count))
-    kvs_waveform_push (self->waveform, self->sample_format,
-        map.data + first * bpf, count, channels);
+  bps = GST_AUDIO_INFO_BPS (&self->info);
+  frames = meta ? meta->samples : map.size / GST_AUDIO_INFO_BPF (&self->info);
+
+  if (frames > 0 && gst_kvs_wave_clip (self, buf, frames, &first, &count)) {
+    if (!planar) {
+      kvs_waveform_push (self->waveform, self->sample_format,
+          map.data + first * bps * channels, count, channels);
+    } else {
+      const guint8 *planes[MAX_CHANNELS];
+      gint c;
+
+      for (c = 0; c < channels; c++) {
+        gsize offset = meta->offsets ? meta->offsets[c] : c * frames * bps;
+
+        if (offset + (first + count) * bps > map.size)
+          goto map_failed;
+        planes[c] = map.data + offset + first * bps;
+      }
+      kvs_waveform_push_planar (self->waveform, self->sample_format, planes,
+          count, channels);
+    }
+  }
 
   gst_buffer_unmap (buf, &map);
   return GST_FLOW_OK;
@@ -577,9 +612,19 @@ not_negotiated:
     GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, (NULL), ("buffer before caps"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+no_audio_meta:
+  {
+    KVS_ELEMENT_ERROR (self, STREAM, FORMAT, KVS_ERRNUM_INVALID_DATA,
+        ("Non-interleaved audio without GstAudioMeta."),
+        ("buffer %" GST_PTR_FORMAT, buf));
+    return GST_FLOW_ERROR;
+  }
 map_failed:
   {
-    GST_ELEMENT_ERROR (self, RESOURCE, READ, (NULL), ("could not map buffer"));
+    KVS_ELEMENT_ERROR (self, STREAM, FORMAT, KVS_ERRNUM_INVALID_DATA,
+        ("Could not read an audio buffer."), ("buffer %" GST_PTR_FORMAT, buf));
+    if (map.memory != NULL)
+      gst_buffer_unmap (buf, &map);
     return GST_FLOW_ERROR;
   }
 }

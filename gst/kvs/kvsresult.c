@@ -123,14 +123,6 @@ kvs_result_write_sidecar (const gchar * location, const gchar * json,
   return g_file_set_contents (location, json, -1, error);
 }
 
-static GstResourceError
-resource_error_for (const GError * err)
-{
-  if (err->domain == G_FILE_ERROR && err->code == G_FILE_ERROR_NOSPC)
-    return GST_RESOURCE_ERROR_NO_SPACE_LEFT;
-  return GST_RESOURCE_ERROR_OPEN_WRITE;
-}
-
 /**
  * kvs_result_post:
  * @element: the element whose result this is
@@ -171,9 +163,7 @@ kvs_result_post (GstElement * element, const gchar * location,
   /* ERRORS */
 write_failed:
   {
-    GstResourceError code = resource_error_for (err);
-
-    if (code == GST_RESOURCE_ERROR_NO_SPACE_LEFT) {
+    if (g_error_matches (err, G_FILE_ERROR, G_FILE_ERROR_NOSPC)) {
       KVS_ELEMENT_ERROR (element, RESOURCE, NO_SPACE_LEFT, write_errnum,
           ("No space left to write the result file \"%s\".", location),
           ("%s", err->message));
