@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Runs the gst-launch-1.0 lines of the docs as they are written.
 
-Every fenced block in docs/*.md whose lines start with `gst-launch-1.0` is a
-launch line. Each runs in a fresh temporary directory that holds the input
+Every line starting with `gst-launch-1.0` in a fenced block of docs/*.md,
+and every such line in an element's doc comment, is a launch line. Each runs in a fresh temporary directory that holds the input
 files the docs name (in.wav, in.mp3, in.mp4, made here with GStreamer's own
 encoders), under a time limit. A line must exit 0 and write every file it
 names with json-location=, location= or similar; a JSON sidecar must parse.
@@ -25,7 +25,10 @@ INPUTS = {
 }
 
 
-def launch_lines(docs):
+def launch_lines(root):
+    """Launch lines of docs/*.md (in fenced blocks) and of the elements' doc
+    comments (` * gst-launch-1.0 …` inside `|[ … ]|`)."""
+    docs = os.path.join(root, "docs")
     for name in sorted(os.listdir(docs)):
         if not name.endswith(".md"):
             continue
@@ -36,7 +39,17 @@ def launch_lines(docs):
                     in_block = not in_block
                     continue
                 if in_block and line.startswith("gst-launch-1.0 "):
-                    yield name, n, line.strip()
+                    yield f"docs/{name}", n, line.strip()
+    for top in ("gst", "ext"):
+        for dirpath, _, files in sorted(os.walk(os.path.join(root, top))):
+            for name in sorted(files):
+                if not name.endswith(".c"):
+                    continue
+                path = os.path.join(dirpath, name)
+                with open(path, encoding="utf-8") as f:
+                    for n, line in enumerate(f, 1):
+                        if line.startswith(" * gst-launch-1.0 "):
+                            yield os.path.relpath(path, root), n, line[3:].strip()
 
 
 def outputs(line):
@@ -47,10 +60,10 @@ def outputs(line):
 
 
 def main():
-    docs = sys.argv[1]
-    lines = list(launch_lines(docs))
+    root = sys.argv[1]
+    lines = list(launch_lines(root))
     if not lines:
-        print("no launch lines found in", docs)
+        print("no launch lines found in", root)
         return 1
     failed = 0
     with tempfile.TemporaryDirectory(prefix="kvs-doctest-") as tmp:
