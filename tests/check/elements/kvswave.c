@@ -208,6 +208,28 @@ split_buffers (const gdouble * x, guint64 frames, guint channels, guint f,
   return bufs;
 }
 
+/* Pushes @x (@frames interleaved frames of @channels values from -1 to 1)
+ * through appsrc ! kvswave @props ! fakesink in format @f, in buffers of
+ * @per_buf frames; @known_length: the source answers the duration query
+ * (else it does not, like a live source or a pipe). @read_back gets the
+ * values as kvswave reads them. */
+static void
+run_signal (const gdouble * x, guint64 frames, guint channels, guint f,
+    gint rate, guint64 per_buf, gboolean known_length, gboolean live,
+    const gchar * props, gdouble * read_back, Run * r)
+{
+  gchar *caps = caps_for (f, rate, channels);
+  guint nb;
+  GstBuffer **bufs = split_buffers (x, frames, channels, f, per_buf,
+      read_back, &nb);
+
+  run_appsrc (caps, bufs, nb, known_length ?
+      gst_util_uint64_scale_int (frames, GST_SECOND, rate) :
+      GST_CLOCK_TIME_NONE, live, props, r);
+  g_free (bufs);
+  g_free (caps);
+}
+
 static JsonNode *
 result_json (Run * r)
 {
@@ -307,14 +329,11 @@ GST_START_TEST (test_silence)
 {
   guint64 frames = 44100;
   gdouble *x = g_new0 (gdouble, frames * 2), *v = g_new (gdouble, frames * 2);
-  guint nb;
-  GstBuffer **bufs = split_buffers (x, frames, 2, 0, 1024, v, &nb);
-  gchar *caps = caps_for (0, 44100, 2);
   Run r;
   JsonNode *root;
   GstClockTime duration;
 
-  run_appsrc (caps, bufs, nb, GST_SECOND, FALSE, "points=11", &r);
+  run_signal (x, frames, 2, 0, 44100, 1024, TRUE, FALSE, "points=11", v, &r);
   root = result_json (&r);
   fail_unless (gst_structure_get_clock_time (gst_message_get_structure
           (r.result), "duration", &duration));
@@ -327,8 +346,6 @@ GST_START_TEST (test_silence)
 
   json_node_unref (root);
   run_clear (&r);
-  g_free (bufs);
-  g_free (caps);
   g_free (x);
   g_free (v);
 }
@@ -357,18 +374,12 @@ GST_START_TEST (test_steps_known_length)
 {
   guint64 frames = 48000 * 3 + 17;
   gdouble *x = make_steps (frames, 1), *v = g_new (gdouble, frames);
-  guint nb;
-  GstBuffer **bufs = split_buffers (x, frames, 1, 2, 1000, v, &nb);
-  gchar *caps = caps_for (2, 48000, 1);
   Run r;
 
-  run_appsrc (caps, bufs, nb, gst_util_uint64_scale_int (frames, GST_SECOND,
-          48000), FALSE, "points=100", &r);
+  run_signal (x, frames, 1, 2, 48000, 1000, TRUE, FALSE, "points=100", v, &r);
   check_kvs_points (&r, v, frames, 1, 100, FALSE, TRUE);
 
   run_clear (&r);
-  g_free (bufs);
-  g_free (caps);
   g_free (x);
   g_free (v);
 }
@@ -379,25 +390,19 @@ GST_START_TEST (test_steps_live_unknown_length)
 {
   guint64 frames = 48000 * 10 + 5;
   gdouble *x = make_steps (frames, 2), *v = g_new (gdouble, frames * 2);
-  guint nb;
-  GstBuffer **bufs = split_buffers (x, frames, 2, 0, 480, v, &nb);
-  gchar *caps = caps_for (0, 48000, 2);
   Run r;
 
   /* S > 32*N: within 1/32 of a point's width */
-  run_appsrc (caps, bufs, nb, GST_CLOCK_TIME_NONE, TRUE, "points=1000", &r);
+  run_signal (x, frames, 2, 0, 48000, 480, FALSE, TRUE, "points=1000", v, &r);
   check_kvs_points (&r, v, frames, 2, 1000, FALSE, FALSE);
   run_clear (&r);
-  g_free (bufs);
 
   /* S <= 32*N: exact even so */
-  bufs = split_buffers (x, 32 * 1000, 2, 0, 480, v, &nb);
-  run_appsrc (caps, bufs, nb, GST_CLOCK_TIME_NONE, TRUE, "points=1000", &r);
+  run_signal (x, 32 * 1000, 2, 0, 48000, 480, FALSE, TRUE, "points=1000", v,
+      &r);
   check_kvs_points (&r, v, 32 * 1000, 2, 1000, FALSE, TRUE);
   run_clear (&r);
 
-  g_free (bufs);
-  g_free (caps);
   g_free (x);
   g_free (v);
 }
@@ -412,18 +417,13 @@ GST_START_TEST (test_spike_on_boundary)
   for (k = 0; k < 2; k++) {
     gdouble *x = g_new0 (gdouble, frames), *v = g_new (gdouble, frames);
     guint64 edge = 5 * frames / n;      /* first frame of point 5 */
-    guint nb;
-    GstBuffer **bufs;
-    gchar *caps = caps_for (0, 44100, 1);
     JsonNode *root;
     JsonArray *data;
     guint i;
     Run r;
 
     x[edge] = -1.0;
-    bufs = split_buffers (x, frames, 1, 0, 777, v, &nb);
-    run_appsrc (caps, bufs, nb, k == 0 ? gst_util_uint64_scale_int (frames,
-            GST_SECOND, 44100) : GST_CLOCK_TIME_NONE, FALSE, "points=11", &r);
+    run_signal (x, frames, 1, 0, 44100, 777, k == 0, FALSE, "points=11", v, &r);
     root = result_json (&r);
     data = json_object_get_array_member (json_node_get_object (root), "data");
     /* known length: exactly point 5; unknown: point 5, or point 4 when
@@ -439,8 +439,6 @@ GST_START_TEST (test_spike_on_boundary)
 
     json_node_unref (root);
     run_clear (&r);
-    g_free (bufs);
-    g_free (caps);
     g_free (x);
     g_free (v);
   }
@@ -459,29 +457,21 @@ GST_START_TEST (test_formats_and_channels)
       guint64 frames = 8000;
       gdouble *x = make_steps (frames, ch);
       gdouble *v = g_new (gdouble, frames * ch);
-      guint nb;
-      GstBuffer **bufs;
-      gchar *caps = caps_for (f, 8000, ch);
       Run r;
 
       /* a loud spike in the last channel only */
       x[(frames / 2) * ch + ch - 1] = 0.99;
-      bufs = split_buffers (x, frames, ch, f, 333, v, &nb);
-      run_appsrc (caps, bufs, nb, GST_SECOND, FALSE, "points=50", &r);
+      run_signal (x, frames, ch, f, 8000, 333, TRUE, FALSE, "points=50", v, &r);
       check_kvs_points (&r, v, frames, ch, 50, FALSE, TRUE);
       run_clear (&r);
-      g_free (bufs);
 
       if (ch <= 6) {
-        bufs = split_buffers (x, frames, ch, f, 333, v, &nb);
-        run_appsrc (caps, bufs, nb, GST_SECOND, FALSE,
-            "points=50 split-channels=true", &r);
+        run_signal (x, frames, ch, f, 8000, 333, TRUE, FALSE,
+            "points=50 split-channels=true", v, &r);
         check_kvs_points (&r, v, frames, ch, 50, TRUE, TRUE);
         run_clear (&r);
-        g_free (bufs);
       }
 
-      g_free (caps);
       g_free (x);
       g_free (v);
     }
@@ -498,19 +488,13 @@ GST_START_TEST (test_point_limits)
   for (k = 0; k < G_N_ELEMENTS (ns); k++) {
     guint64 frames = 44100 * 5;
     gdouble *x = make_steps (frames, 2), *v = g_new (gdouble, frames * 2);
-    guint nb;
-    GstBuffer **bufs = split_buffers (x, frames, 2, 0, 4096, v, &nb);
-    gchar *caps = caps_for (0, 44100, 2);
     gchar *props = g_strdup_printf ("points=%u", ns[k]);
     Run r;
 
-    run_appsrc (caps, bufs, nb, gst_util_uint64_scale_int (frames,
-            GST_SECOND, 44100), FALSE, props, &r);
+    run_signal (x, frames, 2, 0, 44100, 4096, TRUE, FALSE, props, v, &r);
     check_kvs_points (&r, v, frames, 2, ns[k], FALSE, TRUE);
     run_clear (&r);
-    g_free (bufs);
     g_free (props);
-    g_free (caps);
     g_free (x);
     g_free (v);
   }
@@ -522,17 +506,13 @@ GST_START_TEST (test_much_shorter_than_points)
 {
   guint64 frames = 100;
   gdouble *x = make_steps (frames, 1), *v = g_new (gdouble, frames);
-  guint nb;
-  GstBuffer **bufs = split_buffers (x, frames, 1, 0, 30, v, &nb);
-  gchar *caps = caps_for (0, 44100, 1);
   Run r;
 
-  x[99] = 0.5;
-  run_appsrc (caps, bufs, nb, GST_CLOCK_TIME_NONE, FALSE, "points=1000", &r);
+  /* the last frame is the loudest: it lands in the last point */
+  x[99] = 0.99;
+  run_signal (x, frames, 1, 0, 44100, 30, FALSE, FALSE, "points=1000", v, &r);
   check_kvs_points (&r, v, frames, 1, 1000, FALSE, TRUE);
   run_clear (&r);
-  g_free (bufs);
-  g_free (caps);
   g_free (x);
   g_free (v);
 }
@@ -550,9 +530,7 @@ GST_START_TEST (test_audiowaveform_document)
     guint bits = (bits_k % 2) ? 16 : 8;
     gboolean split = bits_k >= 2;
     gdouble *x = make_steps (frames, 2), *v = g_new (gdouble, frames * 2);
-    guint nb, i, c, lanes = split ? 2 : 1;
-    GstBuffer **bufs = split_buffers (x, frames, 2, 0, 1000, v, &nb);
-    gchar *caps = caps_for (0, 22050, 2);
+    guint i, c, lanes = split ? 2 : 1;
     gchar *props = g_strdup_printf ("points=%u format=audiowaveform bits=%u "
         "split-channels=%d", n, bits, split);
     const gchar *json;
@@ -565,8 +543,7 @@ GST_START_TEST (test_audiowaveform_document)
     };
     Run r;
 
-    run_appsrc (caps, bufs, nb, gst_util_uint64_scale_int (frames,
-            GST_SECOND, 22050), FALSE, props, &r);
+    run_signal (x, frames, 2, 0, 22050, 1000, TRUE, FALSE, props, v, &r);
     root = result_json (&r);
     json = gst_structure_get_string (gst_message_get_structure (r.result),
         "json");
@@ -618,9 +595,7 @@ GST_START_TEST (test_audiowaveform_document)
 
     json_node_unref (root);
     run_clear (&r);
-    g_free (bufs);
     g_free (props);
-    g_free (caps);
     g_free (x);
     g_free (v);
   }
@@ -635,14 +610,12 @@ GST_START_TEST (test_sidecar_is_the_message)
   gchar *props = g_strdup_printf ("points=20 json-location=%s", path);
   guint64 frames = 10000;
   gdouble *x = make_steps (frames, 1), *v = g_new (gdouble, frames);
-  guint nb;
-  GstBuffer **bufs = split_buffers (x, frames, 1, 0, 1000, v, &nb);
-  gchar *caps = caps_for (0, 10000, 1), *contents;
+  gchar *contents;
   const GstStructure *s;
   GDir *d;
   Run r;
 
-  run_appsrc (caps, bufs, nb, GST_SECOND, FALSE, props, &r);
+  run_signal (x, frames, 1, 0, 10000, 1000, TRUE, FALSE, props, v, &r);
   fail_unless (r.result != NULL && r.result_before_eos);
   s = gst_message_get_structure (r.result);
   fail_unless (g_file_get_contents (path, &contents, NULL, NULL));
@@ -660,8 +633,6 @@ GST_START_TEST (test_sidecar_is_the_message)
   g_rmdir (dir);
   run_clear (&r);
   g_free (contents);
-  g_free (bufs);
-  g_free (caps);
   g_free (x);
   g_free (v);
   g_free (props);
@@ -764,20 +735,15 @@ GST_START_TEST (test_error_unwritable_sidecar)
   gchar *path = g_build_filename (dir, "missing-dir", "wave.json", NULL);
   gchar *props = g_strdup_printf ("json-location=%s", path);
   gdouble x[2000] = { 0 }, v[2000];
-  guint nb;
-  GstBuffer **bufs = split_buffers (x, 2000, 1, 0, 500, v, &nb);
-  gchar *caps = caps_for (0, 8000, 1);
   Run r;
 
-  run_appsrc (caps, bufs, nb, GST_CLOCK_TIME_NONE, FALSE, props, &r);
+  run_signal (x, 2000, 1, 0, 8000, 500, FALSE, FALSE, props, v, &r);
   check_error_code (&r, 3203, GST_RESOURCE_ERROR,
       GST_RESOURCE_ERROR_OPEN_WRITE);
   fail_if (g_file_test (path, G_FILE_TEST_EXISTS));
 
   run_clear (&r);
   g_rmdir (dir);
-  g_free (bufs);
-  g_free (caps);
   g_free (props);
   g_free (path);
   g_free (dir);
