@@ -19,58 +19,83 @@
 #include "kvsresult.h"
 #include "kvserrors.h"
 
+#include <math.h>
 #include <string.h>
 
 /* json-glib writes doubles with 17 significant digits (0.8 becomes
  * 0.80000000000000004), while the documents want numbers with a fixed
- * number of decimals. Such a number goes into the tree as a string behind
- * this mark, which kvs_result_to_json() turns into a bare number literal. */
-#define DECIMAL_MARK "\\u0001kvs-decimal:"
-#define DECIMAL_MARK_RAW "\001kvs-decimal:"
+ * number of decimals. Such a number goes into the tree as a string: a
+ * control character, a tag with a random key drawn once per process, and
+ * the digits. kvs_result_to_json() turns every such string that stands as
+ * a whole value into a bare number literal; no other string can carry the
+ * key, and anything that is not a plain decimal behind it stays as it is. */
+#define MAX_NUMBER_LEN 352      /* %.17f of the largest double */
+
+static const gchar *
+decimal_key (void)
+{
+  static gchar *key = NULL;
+
+  if (g_once_init_enter (&key)) {
+    gchar *k = g_strdup_printf ("kvs-decimal-%08x%08x:", g_random_int (),
+        g_random_int ());
+    g_once_init_leave (&key, k);
+  }
+  return key;
+}
 
 /**
  * kvs_json_builder_add_decimal:
  * @builder: a builder where a value is expected
  * @value: the number
- * @decimals: the decimals to write it with, e.g. 4 for `0.8000`
+ * @decimals: the decimals to write it with (at most 17), e.g. 4 for `0.8000`
  *
- * Adds @value as a JSON number written with exactly @decimals decimals.
+ * Adds @value as a JSON number written with exactly @decimals decimals;
+ * a NaN or an infinity, which JSON cannot hold, as null.
  */
 void
 kvs_json_builder_add_decimal (JsonBuilder * builder, gdouble value,
     guint decimals)
 {
-  gchar num[G_ASCII_DTOSTR_BUF_SIZE];
+  gchar num[MAX_NUMBER_LEN];
   gchar fmt[8];
   gchar *marked;
 
+  if (!isfinite (value)) {
+    json_builder_add_null_value (builder);
+    return;
+  }
+
   g_snprintf (fmt, sizeof (fmt), "%%.%uf", MIN (decimals, 17));
   g_ascii_formatd (num, sizeof (num), fmt, value);
-  marked = g_strconcat (DECIMAL_MARK_RAW, num, NULL);
+  marked = g_strconcat ("\001", decimal_key (), num, NULL);
   json_builder_add_string_value (builder, marked);
   g_free (marked);
 }
 
-/* "\u0001kvs-decimal:0.8000" (quotes included) becomes 0.8000; anything
- * that is not a plain decimal behind the mark stays as it is. */
+/* "\u0001kvs-decimal-KEY:0.8000" standing as a value (after ':', ',' or
+ * '[') becomes 0.8000. */
 static gchar *
 unmark_decimals (gchar * json)
 {
-  const gchar *mark = "\"" DECIMAL_MARK;
+  gchar *mark = g_strconcat ("\"\\u0001", decimal_key (), NULL);
   gsize mark_len = strlen (mark);
   const gchar *p = json, *hit;
   GString *out;
 
-  if (strstr (json, mark) == NULL)
+  if (strstr (json, mark) == NULL) {
+    g_free (mark);
     return json;
+  }
 
   out = g_string_sized_new (strlen (json));
   while ((hit = strstr (p, mark)) != NULL) {
     const gchar *num = hit + mark_len;
     gsize len = strspn (num, "-0123456789.");
+    gboolean as_value = hit > json && strchr (":,[", hit[-1]) != NULL;
 
     g_string_append_len (out, p, hit - p);
-    if (len > 0 && num[len] == '"') {
+    if (as_value && len > 0 && num[len] == '"') {
       g_string_append_len (out, num, len);
       p = num + len + 1;
     } else {
@@ -79,6 +104,7 @@ unmark_decimals (gchar * json)
     }
   }
   g_string_append (out, p);
+  g_free (mark);
   g_free (json);
   return g_string_free (out, FALSE);
 }
