@@ -157,6 +157,8 @@ static void gst_kvs_wave_get_property (GObject * object, guint prop_id,
 
 static gboolean gst_kvs_wave_start (GstBaseTransform * trans);
 static gboolean gst_kvs_wave_stop (GstBaseTransform * trans);
+static gboolean gst_kvs_wave_set_caps (GstBaseTransform * trans,
+    GstCaps * incaps, GstCaps * outcaps);
 static gboolean gst_kvs_wave_sink_event (GstBaseTransform * trans,
     GstEvent * event);
 static gboolean gst_kvs_wave_query (GstBaseTransform * trans,
@@ -248,6 +250,7 @@ gst_kvs_wave_class_init (GstKvsWaveClass * klass)
 
   trans_class->start = GST_DEBUG_FUNCPTR (gst_kvs_wave_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_kvs_wave_stop);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_kvs_wave_set_caps);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_kvs_wave_sink_event);
   trans_class->query = GST_DEBUG_FUNCPTR (gst_kvs_wave_query);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_kvs_wave_transform_ip);
@@ -361,6 +364,7 @@ gst_kvs_wave_start (GstBaseTransform * trans)
   GST_OBJECT_UNLOCK (self);
 
   self->have_info = FALSE;
+  self->eos = FALSE;
   return TRUE;
 }
 
@@ -398,7 +402,7 @@ sample_format_from_audio (GstAudioFormat format, KvsSampleFormat * out)
 
 /* Caps arrive here before the base class sees them, so that audio kvswave
  * cannot read is reported with its documented code instead of a bare
- * not-negotiated flow. */
+ * not-negotiated flow. They are taken in set_caps, once negotiated. */
 static gboolean
 gst_kvs_wave_check_caps (GstKvsWave * self, GstCaps * caps)
 {
@@ -417,9 +421,6 @@ gst_kvs_wave_check_caps (GstKvsWave * self, GstCaps * caps)
           GST_AUDIO_INFO_CHANNELS (&self->info)))
     goto changed;
 
-  self->info = info;
-  self->sample_format = sample_format;
-  self->have_info = TRUE;
   return TRUE;
 
   /* ERRORS */
@@ -453,6 +454,25 @@ changed:
   }
 }
 
+static gboolean
+gst_kvs_wave_set_caps (GstBaseTransform * trans, GstCaps * incaps,
+    GstCaps * outcaps)
+{
+  GstKvsWave *self = GST_KVS_WAVE (trans);
+  GstAudioInfo info;
+
+  /* gst_kvs_wave_check_caps() accepted these already */
+  if (!gst_audio_info_from_caps (&info, incaps) ||
+      !sample_format_from_audio (GST_AUDIO_INFO_FORMAT (&info),
+          &self->sample_format))
+    return FALSE;
+
+  GST_DEBUG_OBJECT (self, "reading %" GST_PTR_FORMAT, incaps);
+  self->info = info;
+  self->have_info = TRUE;
+  return TRUE;
+}
+
 /* The number of frames the stream will have, if upstream can tell. */
 static guint64
 gst_kvs_wave_expected_frames (GstKvsWave * self)
@@ -484,11 +504,15 @@ gst_kvs_wave_expected_frames (GstKvsWave * self)
 
 /* Of @buf's @frames frames, the ones to analyse: what the decoder marked
  * for clipping (GstAudioClippingMeta) and what lies outside the segment
- * are left out, as a sink would leave them out. A buffer stamped shorter
- * than half a sample holds no sample of the stream: GStreamer 1.22's audio
- * decoders leave such a remnant (1 sample, 1 ns) when they clip an MP4
- * edit list's priming frame to the segment, before the first real frame
- * with the same timestamp. */
+ * are left out, as a sink would leave them out. Both are counted in whole
+ * frames on the stream's frame grid, so that edges between two frames
+ * round the same way on both sides.
+ *
+ * A one-frame buffer stamped shorter than half a frame holds no frame of
+ * the stream: GStreamer 1.22's audio decoders leave such a remnant (1
+ * frame, 1 ns) when they clip an MP4 edit list's priming frame to the
+ * segment, just before the first real frame, which has the same
+ * timestamp. */
 static gboolean
 gst_kvs_wave_clip (GstKvsWave * self, GstBuffer * buf, guint64 frames,
     guint64 * first, guint64 * count)
@@ -498,9 +522,9 @@ gst_kvs_wave_clip (GstKvsWave * self, GstBuffer * buf, guint64 frames,
   GstAudioClippingMeta *meta;
   gint rate = GST_AUDIO_INFO_RATE (&self->info);
   guint64 front = 0, back = 0;
-  GstClockTime pts;
+  GstClockTime pts = GST_BUFFER_PTS (buf);
 
-  if (GST_BUFFER_DURATION_IS_VALID (buf) &&
+  if (frames == 1 && GST_BUFFER_DURATION_IS_VALID (buf) &&
       gst_util_uint64_scale_int_round (GST_BUFFER_DURATION (buf), rate,
           GST_SECOND) == 0)
     return FALSE;
@@ -518,20 +542,19 @@ gst_kvs_wave_clip (GstKvsWave * self, GstBuffer * buf, guint64 frames,
       return FALSE;
   }
 
-  pts = GST_BUFFER_PTS (buf);
   if (segment->format == GST_FORMAT_TIME && GST_CLOCK_TIME_IS_VALID (pts)) {
-    guint64 start, stop, cstart, cstop;
+    guint64 at = gst_util_uint64_scale_int_round (pts, rate, GST_SECOND);
+    guint64 b0 = at + front, b1 = at + frames - back;
+    guint64 s0 = gst_util_uint64_scale_int_round (segment->start, rate,
+        GST_SECOND);
+    guint64 s1 = GST_CLOCK_TIME_IS_VALID (segment->stop) ?
+        gst_util_uint64_scale_int_round (segment->stop, rate, GST_SECOND) :
+        G_MAXUINT64;
 
-    start = pts + gst_util_uint64_scale_int_round (front, GST_SECOND, rate);
-    stop = pts + gst_util_uint64_scale_int_round (frames - back, GST_SECOND,
-        rate);
-    if (!gst_segment_clip (segment, GST_FORMAT_TIME, start, stop, &cstart,
-            &cstop))
+    if (b1 <= s0 || b0 >= s1)
       return FALSE;
-    front += gst_util_uint64_scale_int_round (cstart - start, rate, GST_SECOND);
-    back += gst_util_uint64_scale_int_round (stop - cstop, rate, GST_SECOND);
-    if (front + back >= frames)
-      return FALSE;
+    front += MAX (b0, s0) - b0;
+    back += b1 - MIN (b1, s1);
   }
 
   *first = front;
@@ -585,6 +608,8 @@ gst_kvs_wave_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   if (frames > 0 && gst_kvs_wave_clip (self, buf, frames, &first, &count)) {
     if (!planar) {
+      if ((first + count) * bps * channels > map.size)
+        goto map_failed;
       kvs_waveform_push (self->waveform, self->sample_format,
           map.data + first * bps * channels, count, channels);
     } else {
@@ -685,18 +710,18 @@ gst_kvs_wave_build_document (GstKvsWave * self, guint64 frames)
 
   json_builder_begin_object (b);
   if (self->run_format == GST_KVS_WAVE_FORMAT_KVS) {
-    gchar *duration = g_strdup_printf ("%.6f", (gdouble) frames / rate);
+    gchar duration[G_ASCII_DTOSTR_BUF_SIZE];
 
     json_builder_set_member_name (b, "points");
     json_builder_add_int_value (b, self->run_points);
     json_builder_set_member_name (b, "duration");
-    json_builder_add_string_value (b, duration);
+    json_builder_add_string_value (b, g_ascii_formatd (duration,
+            sizeof (duration), "%.6f", (gdouble) frames / rate));
     json_builder_set_member_name (b, "sample_rate");
     json_builder_add_int_value (b, rate);
     json_builder_set_member_name (b, "channels");
     json_builder_add_int_value (b, channels);
     add_kvs_document (self, b, lanes);
-    g_free (duration);
   } else {
     /* audiowaveform's key order; samples_per_pixel is the nominal S/N */
     guint64 spp = MAX ((frames + self->run_points / 2) / self->run_points, 1);
@@ -782,12 +807,22 @@ gst_kvs_wave_sink_event (GstBaseTransform * trans, GstEvent * event)
       }
       break;
     }
+    case GST_EVENT_STREAM_START:
+      /* a new stream after EOS starts a new waveform; without EOS between
+       * them (gapless playback) the audio goes on as one */
+      if (self->eos) {
+        g_clear_pointer (&self->waveform, kvs_waveform_free);
+        self->eos = FALSE;
+      }
+      break;
     case GST_EVENT_FLUSH_STOP:
       /* a flushing seek starts a new waveform */
       g_clear_pointer (&self->waveform, kvs_waveform_free);
+      self->eos = FALSE;
       break;
     case GST_EVENT_EOS:
       gst_kvs_wave_finish (self);
+      self->eos = TRUE;
       break;
     default:
       break;
@@ -800,18 +835,22 @@ static gboolean
 gst_kvs_wave_query (GstBaseTransform * trans, GstPadDirection direction,
     GstQuery * query)
 {
-  /* Any raw audio is accepted when it arrives, so that what cannot be read
-   * gets a documented error in the caps event; the caps query still
-   * advertises only what is read, so upstream converts to it. */
+  /* Raw audio in system memory that GstAudioInfo can read is accepted when
+   * it arrives, so that a format kvswave cannot read gets its documented
+   * error in the caps event rather than a bare not-negotiated flow
+   * upstream. The caps query still offers only what is read, so upstream
+   * converters, which negotiate by the caps query, convert to it. */
   if (direction == GST_PAD_SINK && GST_QUERY_TYPE (query) ==
       GST_QUERY_ACCEPT_CAPS) {
     GstCaps *caps;
-    GstStructure *s;
+    GstAudioInfo info;
 
     gst_query_parse_accept_caps (query, &caps);
-    s = gst_caps_get_structure (caps, 0);
-    if (gst_caps_get_size (caps) == 1 &&
-        gst_structure_has_name (s, "audio/x-raw")) {
+    if (gst_caps_is_fixed (caps) &&
+        gst_caps_features_is_equal (gst_caps_get_features (caps, 0),
+            GST_CAPS_FEATURES_MEMORY_SYSTEM_MEMORY) &&
+        gst_structure_has_name (gst_caps_get_structure (caps, 0),
+            "audio/x-raw") && gst_audio_info_from_caps (&info, caps)) {
       gst_query_set_accept_caps_result (query, TRUE);
       return TRUE;
     }

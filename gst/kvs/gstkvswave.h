@@ -60,6 +60,7 @@ struct _GstKvsWave
    * copied into it when the first buffer arrives */
   GstAudioInfo info;
   gboolean have_info;
+  gboolean eos;
   KvsSampleFormat sample_format;
   KvsWaveform *waveform;
   guint run_points;
