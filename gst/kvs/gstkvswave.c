@@ -22,9 +22,10 @@
  * point i covers samples floor(i*S/N) to floor((i+1)*S/N)-1, and its value
  * is the largest |sample| over those samples and all channels, as a
  * fraction of full scale. There are exactly N points, always. The result
- * follows this definition exactly when the stream length was known in
- * advance (an answered duration query) or S <= 32*N; otherwise each point's
- * window is off by at most 1/32 of a point's width.
+ * follows this definition exactly when the length upstream announced (its
+ * answer to the duration query) is the length that arrived, or when
+ * S <= 32*N; otherwise each point's window is off by at most 1/32 of a
+ * point's width.
  *
  * At EOS, before EOS leaves the element, it posts one element message named
  * `kvswave` and, when #GstKvsWave:json-location is set, writes the same JSON
@@ -480,7 +481,7 @@ gst_kvs_wave_expected_frames (GstKvsWave * self)
   GstBaseTransform *trans = GST_BASE_TRANSFORM (self);
   GstSegment *segment = &trans->segment;
   gint64 duration = -1;
-  guint64 start, stop;
+  guint64 start, stop, expected;
 
   if (segment->format != GST_FORMAT_TIME || segment->rate < 0.0)
     return 0;
@@ -498,8 +499,10 @@ gst_kvs_wave_expected_frames (GstKvsWave * self)
   if (stop <= start)
     return 0;
 
-  return gst_util_uint64_scale_int_round (stop - start,
+  expected = gst_util_uint64_scale_int_round (stop - start,
       GST_AUDIO_INFO_RATE (&self->info), GST_SECOND);
+  /* a length whose bins could not be laid out is no length */
+  return expected <= G_MAXUINT64 / MAX_POINTS ? expected : 0;
 }
 
 /* Of @buf's @frames frames, the ones to analyse: what the decoder marked
