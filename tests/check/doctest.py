@@ -20,7 +20,7 @@ TIMEOUT = 120
 INPUTS = {
     "in.wav": "audiotestsrc num-buffers=100 ! audio/x-raw,channels=2 ! wavenc ! filesink location=in.wav",
     "in.mp3": "audiotestsrc num-buffers=100 ! audio/x-raw,channels=2 ! lamemp3enc ! xingmux ! filesink location=in.mp3",
-    "in.mp4": "videotestsrc num-buffers=60 ! video/x-raw,width=320,height=240,framerate=30/1 ! x264enc ! h264parse ! "
+    "in.mp4": "videotestsrc num-buffers=60 ! video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! x264enc ! h264parse ! "
               "mp4mux name=m ! filesink location=in.mp4 audiotestsrc num-buffers=87 ! audio/x-raw,channels=2 ! avenc_aac ! aacparse ! m.",
 }
 
