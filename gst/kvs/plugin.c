@@ -11,6 +11,7 @@
 #include "config.h"
 #endif
 
+#include "gstkvsprobe.h"
 #include "gstkvswave.h"
 
 static gboolean
@@ -18,11 +19,12 @@ plugin_init (GstPlugin * plugin)
 {
   gboolean ret = FALSE;
 
+  ret |= GST_ELEMENT_REGISTER (kvsprobe, plugin);
   ret |= GST_ELEMENT_REGISTER (kvswave, plugin);
 
   return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, kvs,
-    "Media analysis results of the KVS VOD service, locally: waveform points",
+    "Media analysis results of the KVS VOD service, locally: avinfo metainfo and waveform points",
     plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

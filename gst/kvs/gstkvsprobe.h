@@ -1,0 +1,65 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __GST_KVS_PROBE_H__
+#define __GST_KVS_PROBE_H__
+
+#include <gst/gst.h>
+#include <gst/base/gstadapter.h>
+
+#include "kvsprober.h"
+
+G_BEGIN_DECLS
+#define GST_TYPE_KVS_PROBE (gst_kvs_probe_get_type ())
+G_DECLARE_FINAL_TYPE (GstKvsProbe, gst_kvs_probe, GST, KVS_PROBE, GstElement);
+
+/**
+ * GstKvsProbeFormat:
+ * @GST_KVS_PROBE_FORMAT_METAINFO: the avinfo `metainfo` document
+ *     (ffprobe's -show_streams -show_format)
+ * @GST_KVS_PROBE_FORMAT_OUTMEDIAINFO: the `outMediainfo` document of what
+ *     a pipeline writes
+ */
+typedef enum
+{
+  GST_KVS_PROBE_FORMAT_METAINFO,
+  GST_KVS_PROBE_FORMAT_OUTMEDIAINFO,
+} GstKvsProbeFormat;
+
+struct _GstKvsProbe
+{
+  GstElement parent;
+
+  GstPad *sinkpad;
+  GstPad *srcpad;
+
+  /* properties, under the object lock */
+  GstKvsProbeFormat format;
+  gchar *json_location;
+
+  /* streaming state */
+  GstKvsProbeFormat run_format;
+  gchar *run_location;
+  gboolean pull;                /* reading upstream by its index */
+  gboolean last;                /* no peer downstream: a sink */
+  GstAdapter *typefind;         /* the first bytes, until typefound */
+  gboolean typefound;
+  const KvsProberClass *prober;
+  gpointer state;
+  guint64 offset;               /* bytes seen (push) */
+  guint64 want;                 /* the next byte the prober needs */
+  guint64 size;                 /* bytes in all */
+  gboolean done;
+  gboolean failed;
+};
+
+GST_ELEMENT_REGISTER_DECLARE (kvsprobe);
+
+G_END_DECLS
+#endif /* __GST_KVS_PROBE_H__ */

@@ -1,0 +1,416 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* Codec headers as FFmpeg 5.1's decoders read them (H.264: h264_ps.c and
+ * h264_slice.c; AAC: aacdec_template.c), reduced to what ffprobe prints. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "kvscodecs.h"
+#include "kvsbits.h"
+
+#include <gst/gst.h>
+
+#include <string.h>
+
+static const struct
+{
+  const gchar *name;
+  const gchar *long_name;
+} codec_names[] = {
+  {"aac", "AAC (Advanced Audio Coding)"},
+  {"flac", "FLAC (Free Lossless Audio Codec)"},
+  {"h264", "H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10"},
+  {"hevc", "H.265 / HEVC (High Efficiency Video Coding)"},
+  {"mp2", "MP2 (MPEG audio layer 2)"},
+  {"mp3", "MP3 (MPEG audio layer 3)"},
+  {"mpeg4", "MPEG-4 part 2"},
+  {"opus", "Opus (Opus Interactive Audio Codec)"},
+  {"pcm_s16le", "PCM signed 16-bit little-endian"},
+  {"vorbis", "Vorbis"},
+  {"vp8", "On2 VP8"},
+  {"vp9", "Google VP9"},
+};
+
+/**
+ * kvs_codec_long_name:
+ * @codec_name: ffprobe's codec name
+ *
+ * Returns: (nullable): ffprobe's long name of @codec_name
+ */
+const gchar *
+kvs_codec_long_name (const gchar * codec_name)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (codec_names); i++)
+    if (g_strcmp0 (codec_names[i].name, codec_name) == 0)
+      return codec_names[i].long_name;
+  return NULL;
+}
+
+/* ---- H.264 --------------------------------------------------------------- */
+
+static const gchar *
+h264_profile (guint profile_idc, guint constraints)
+{
+  gboolean set1 = (constraints >> 1) & 1, set3 = (constraints >> 3) & 1;
+
+  switch (profile_idc) {
+    case 66:
+      return set1 ? "Constrained Baseline" : "Baseline";
+    case 77:
+      return "Main";
+    case 88:
+      return "Extended";
+    case 100:
+      return "High";
+    case 110:
+      return set3 ? "High 10 Intra" : "High 10";
+    case 122:
+      return set3 ? "High 4:2:2 Intra" : "High 4:2:2";
+    case 144:
+      return "High 4:4:4";
+    case 244:
+      return set3 ? "High 4:4:4 Intra" : "High 4:4:4 Predictive";
+    case 44:
+      return "CAVLC 4:4:4";
+    case 118:
+      return "Multiview High";
+    case 128:
+      return "Stereo High";
+    default:
+      return NULL;
+  }
+}
+
+static const gchar *
+h264_pix_fmt (guint chroma_format_idc, guint bit_depth, gboolean full_range)
+{
+  static const gchar *fmts[][4] = {
+    /* 4:0:0, 4:2:0, 4:2:2, 4:4:4 */
+    {"gray", "yuv420p", "yuv422p", "yuv444p"},
+    {"gray9le", "yuv420p9le", "yuv422p9le", "yuv444p9le"},
+    {"gray10le", "yuv420p10le", "yuv422p10le", "yuv444p10le"},
+    {"gray12le", "yuv420p12le", "yuv422p12le", "yuv444p12le"},
+    {NULL, "yuv420p14le", "yuv422p14le", "yuv444p14le"},
+  };
+  static const gchar *jpeg[] = { "gray", "yuvj420p", "yuvj422p", "yuvj444p" };
+  guint row;
+
+  if (chroma_format_idc > 3)
+    return NULL;
+  if (bit_depth == 8)
+    return full_range ? jpeg[chroma_format_idc] : fmts[0][chroma_format_idc];
+  row = bit_depth == 9 ? 1 : bit_depth == 10 ? 2 : bit_depth == 12 ? 3 :
+      bit_depth == 14 ? 4 : 99;
+  return row < G_N_ELEMENTS (fmts) ? fmts[row][chroma_format_idc] : NULL;
+}
+
+static const gchar *chroma_locations[] = {
+  "unspecified", "left", "center", "topleft", "top", "bottomleft", "bottom"
+};
+
+static void
+skip_scaling_list (KvsBits * b, guint size)
+{
+  gint last = 8, next = 8;
+  guint j;
+
+  for (j = 0; j < size; j++) {
+    if (next != 0)
+      next = (last + kvs_bits_read_se (b) + 256) % 256;
+    last = next == 0 ? last : next;
+  }
+}
+
+static const guint8 sar_table[17][2] = {
+  {0, 1}, {1, 1}, {12, 11}, {10, 11}, {16, 11}, {40, 33}, {24, 11},
+  {20, 11}, {32, 11}, {80, 33}, {18, 11}, {15, 11}, {64, 33}, {160, 99},
+  {4, 3}, {3, 2}, {2, 1},
+};
+
+/**
+ * kvs_h264_parse_sps:
+ * @s: the stream
+ * @nal: a sequence parameter set NAL unit, header byte included
+ * @size: its size
+ */
+gboolean
+kvs_h264_parse_sps (KvsMediaStream * s, const guint8 * nal, gsize size)
+{
+  KvsBits b;
+  guint profile_idc, constraints, level_idc, chroma = 1, depth = 8;
+  guint mbs_w, mbs_h, frame_mbs_only, i;
+  guint crop_l = 0, crop_r = 0, crop_t = 0, crop_b = 0;
+  guint cx, cy;
+  gboolean full_range = FALSE, restriction = FALSE, hrd = FALSE;
+  guint reorder = 0, chroma_loc = 1;
+
+  if (size < 4 || (nal[0] & 0x1f) != 7)
+    return FALSE;
+
+  kvs_bits_init (&b, nal + 1, size - 1, TRUE);
+  profile_idc = kvs_bits_read (&b, 8);
+  constraints = 0;
+  for (i = 0; i < 6; i++)
+    constraints |= kvs_bits_read (&b, 1) << i;
+  kvs_bits_skip (&b, 2);
+  level_idc = kvs_bits_read (&b, 8);
+  kvs_bits_read_ue (&b);        /* seq_parameter_set_id */
+
+  if (profile_idc == 100 || profile_idc == 110 || profile_idc == 122 ||
+      profile_idc == 244 || profile_idc == 44 || profile_idc == 83 ||
+      profile_idc == 86 || profile_idc == 118 || profile_idc == 128 ||
+      profile_idc == 138 || profile_idc == 139 || profile_idc == 134 ||
+      profile_idc == 135 || profile_idc == 144) {
+    chroma = kvs_bits_read_ue (&b);
+    if (chroma == 3)
+      kvs_bits_skip (&b, 1);    /* separate_colour_plane_flag */
+    depth = kvs_bits_read_ue (&b) + 8;
+    kvs_bits_read_ue (&b);      /* bit_depth_chroma */
+    kvs_bits_skip (&b, 1);      /* qpprime_y_zero_transform_bypass */
+    if (kvs_bits_read (&b, 1)) {        /* seq_scaling_matrix_present */
+      for (i = 0; i < (chroma != 3 ? 8u : 12u); i++)
+        if (kvs_bits_read (&b, 1))
+          skip_scaling_list (&b, i < 6 ? 16 : 64);
+    }
+  }
+
+  kvs_bits_read_ue (&b);        /* log2_max_frame_num */
+  {
+    guint poc_type = kvs_bits_read_ue (&b);
+
+    if (poc_type == 0) {
+      kvs_bits_read_ue (&b);
+    } else if (poc_type == 1) {
+      guint n;
+
+      kvs_bits_skip (&b, 1);
+      kvs_bits_read_se (&b);
+      kvs_bits_read_se (&b);
+      n = kvs_bits_read_ue (&b);
+      for (i = 0; i < n && !b.overrun; i++)
+        kvs_bits_read_se (&b);
+    }
+  }
+  kvs_bits_read_ue (&b);        /* max_num_ref_frames */
+  kvs_bits_skip (&b, 1);        /* gaps_in_frame_num_allowed */
+  mbs_w = kvs_bits_read_ue (&b) + 1;
+  mbs_h = kvs_bits_read_ue (&b) + 1;
+  frame_mbs_only = kvs_bits_read (&b, 1);
+  if (!frame_mbs_only)
+    kvs_bits_skip (&b, 1);      /* mb_adaptive_frame_field */
+  kvs_bits_skip (&b, 1);        /* direct_8x8_inference */
+  if (kvs_bits_read (&b, 1)) {  /* frame_cropping */
+    crop_l = kvs_bits_read_ue (&b);
+    crop_r = kvs_bits_read_ue (&b);
+    crop_t = kvs_bits_read_ue (&b);
+    crop_b = kvs_bits_read_ue (&b);
+  }
+
+  s->sar_num = 0;
+  s->sar_den = 0;
+  if (kvs_bits_read (&b, 1)) {  /* vui_parameters_present */
+    if (kvs_bits_read (&b, 1)) {        /* aspect_ratio_info_present */
+      guint idc = kvs_bits_read (&b, 8);
+
+      if (idc == 255) {
+        s->sar_num = kvs_bits_read (&b, 16);
+        s->sar_den = kvs_bits_read (&b, 16);
+      } else if (idc < G_N_ELEMENTS (sar_table)) {
+        s->sar_num = sar_table[idc][0];
+        s->sar_den = sar_table[idc][1];
+      }
+    }
+    if (kvs_bits_read (&b, 1))  /* overscan_info_present */
+      kvs_bits_skip (&b, 1);
+    if (kvs_bits_read (&b, 1)) {        /* video_signal_type_present */
+      kvs_bits_skip (&b, 3);
+      full_range = kvs_bits_read (&b, 1);
+      if (kvs_bits_read (&b, 1))        /* colour_description_present */
+        kvs_bits_skip (&b, 24);
+    }
+    if (kvs_bits_read (&b, 1)) {        /* chroma_loc_info_present */
+      chroma_loc = kvs_bits_read_ue (&b) + 1;
+      kvs_bits_read_ue (&b);
+    }
+    if (kvs_bits_read (&b, 1)) {        /* timing_info_present */
+      kvs_bits_skip (&b, 32);
+      kvs_bits_skip (&b, 32);
+      kvs_bits_skip (&b, 1);
+    }
+    for (i = 0; i < 2; i++) {   /* nal and vcl hrd parameters */
+      if (kvs_bits_read (&b, 1)) {
+        guint cpb = kvs_bits_read_ue (&b) + 1, j;
+
+        hrd = TRUE;
+        kvs_bits_skip (&b, 8);
+        for (j = 0; j < cpb && !b.overrun; j++) {
+          kvs_bits_read_ue (&b);
+          kvs_bits_read_ue (&b);
+          kvs_bits_skip (&b, 1);
+        }
+        kvs_bits_skip (&b, 20);
+      }
+    }
+    if (hrd)
+      kvs_bits_skip (&b, 1);    /* low_delay_hrd_flag */
+    kvs_bits_skip (&b, 1);      /* pic_struct_present */
+    if (kvs_bits_read (&b, 1)) {        /* bitstream_restriction */
+      restriction = TRUE;
+      kvs_bits_skip (&b, 1);
+      kvs_bits_read_ue (&b);
+      kvs_bits_read_ue (&b);
+      kvs_bits_read_ue (&b);
+      kvs_bits_read_ue (&b);
+      reorder = kvs_bits_read_ue (&b);
+      kvs_bits_read_ue (&b);
+    }
+  }
+
+  if (b.overrun)
+    return FALSE;
+
+  cx = chroma == 1 || chroma == 2 ? 2 : 1;
+  cy = (chroma == 1 ? 2 : 1) * (2 - frame_mbs_only);
+  s->width = mbs_w * 16 - cx * (crop_l + crop_r);
+  s->height = (2 - frame_mbs_only) * mbs_h * 16 - cy * (crop_t + crop_b);
+  s->coded_width = s->width;
+  s->coded_height = s->height;
+
+  g_free (s->profile);
+  s->profile = g_strdup (h264_profile (profile_idc, constraints));
+  s->level = level_idc;
+  s->pix_fmt = h264_pix_fmt (chroma, depth, full_range);
+  s->bits_per_raw_sample = depth;
+  s->chroma_location = chroma_loc < G_N_ELEMENTS (chroma_locations) ?
+      chroma_locations[chroma_loc] : NULL;
+  /* ffprobe reports its decoder context's refs, which is never set
+   * without decoding: 1 */
+  s->refs = 1;
+  s->has_b_frames = restriction ? reorder : 0;
+  return TRUE;
+}
+
+/**
+ * kvs_h264_parse_avcc:
+ * @s: the stream
+ * @avcc: an AVCDecoderConfigurationRecord (the avcC box's payload)
+ * @size: its size
+ */
+gboolean
+kvs_h264_parse_avcc (KvsMediaStream * s, const guint8 * avcc, gsize size)
+{
+  guint n_sps, len;
+
+  if (size < 7 || avcc[0] != 1)
+    return FALSE;
+
+  s->is_avc = 1;
+  n_sps = avcc[5] & 0x1f;
+  if (n_sps == 0)
+    return FALSE;
+  len = (avcc[6] << 8) | avcc[7];
+  if (8 + (gsize) len > size)
+    return FALSE;
+  return kvs_h264_parse_sps (s, avcc + 8, len);
+}
+
+/* ---- AAC ----------------------------------------------------------------- */
+
+static const gint aac_rates[] = {
+  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
+  11025, 8000, 7350
+};
+
+static const gchar *aac_layouts[] = {
+  NULL, "mono", "stereo", "3.0", "4.0", "5.0", "5.1", "7.1(wide)"
+};
+
+static const gchar *
+aac_profile (guint aot)
+{
+  switch (aot) {
+    case 1:
+      return "Main";
+    case 2:
+      return "LC";
+    case 3:
+      return "SSR";
+    case 4:
+      return "LTP";
+    case 5:
+      return "HE-AAC";
+    case 29:
+      return "HE-AACv2";
+    case 23:
+      return "LD";
+    case 39:
+      return "ELD";
+    default:
+      return NULL;
+  }
+}
+
+static guint
+aac_object_type (KvsBits * b)
+{
+  guint aot = kvs_bits_read (b, 5);
+
+  return aot == 31 ? 32 + kvs_bits_read (b, 6) : aot;
+}
+
+static gint
+aac_rate (KvsBits * b)
+{
+  guint idx = kvs_bits_read (b, 4);
+
+  if (idx == 15)
+    return kvs_bits_read (b, 24);
+  return idx < G_N_ELEMENTS (aac_rates) ? aac_rates[idx] : 0;
+}
+
+/**
+ * kvs_aac_parse_config:
+ * @s: the stream
+ * @asc: an AudioSpecificConfig
+ * @size: its size
+ */
+gboolean
+kvs_aac_parse_config (KvsMediaStream * s, const guint8 * asc, gsize size)
+{
+  KvsBits b;
+  guint aot, channels;
+  gint rate;
+
+  kvs_bits_init (&b, asc, size, FALSE);
+  aot = aac_object_type (&b);
+  rate = aac_rate (&b);
+  channels = kvs_bits_read (&b, 4);
+  if (aot == 5 || aot == 29) {
+    /* explicit SBR: the decoder outputs the extension's rate */
+    rate = aac_rate (&b);
+    aac_object_type (&b);
+  }
+  if (b.overrun || aot == 0 || rate == 0)
+    return FALSE;
+
+  g_free (s->profile);
+  s->profile = g_strdup (aac_profile (aot));
+  s->sample_rate = rate;
+  if (channels > 0 && channels < G_N_ELEMENTS (aac_layouts)) {
+    s->channels = channels == 7 ? 8 : channels;
+    s->channel_layout = aac_layouts[channels];
+  }
+  s->sample_fmt = "fltp";
+  return TRUE;
+}

@@ -1,0 +1,31 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __KVS_CODECS_H__
+#define __KVS_CODECS_H__
+
+#include "kvsmedia.h"
+
+G_BEGIN_DECLS
+/* Codec headers, read the way FFmpeg's decoders read them, into what
+ * ffprobe reports of a stream. Each returns FALSE if the header is not
+ * one. */
+    gboolean kvs_h264_parse_sps (KvsMediaStream * s, const guint8 * nal,
+    gsize size);
+
+gboolean kvs_h264_parse_avcc (KvsMediaStream * s, const guint8 * avcc,
+    gsize size);
+
+gboolean kvs_aac_parse_config (KvsMediaStream * s, const guint8 * asc,
+    gsize size);
+
+const gchar *kvs_codec_long_name (const gchar * codec_name);
+
+G_END_DECLS
+#endif /* __KVS_CODECS_H__ */
