@@ -325,6 +325,265 @@ kvs_h264_parse_avcc (KvsMediaStream * s, const guint8 * avcc, gsize size)
   return kvs_h264_parse_sps (s, avcc + 8, len);
 }
 
+/* ---- H.265 --------------------------------------------------------------- */
+
+static void
+h265_skip_profile_tier_level (KvsBits * b, guint max_sub_layers_minus1)
+{
+  gboolean profile_present[8], level_present[8];
+  guint i;
+
+  kvs_bits_skip (b, 96);        /* general profile, tier and level */
+  for (i = 0; i < max_sub_layers_minus1; i++) {
+    profile_present[i] = kvs_bits_read (b, 1);
+    level_present[i] = kvs_bits_read (b, 1);
+  }
+  if (max_sub_layers_minus1 > 0)
+    for (i = max_sub_layers_minus1; i < 8; i++)
+      kvs_bits_skip (b, 2);
+  for (i = 0; i < max_sub_layers_minus1; i++) {
+    if (profile_present[i])
+      kvs_bits_skip (b, 88);
+    if (level_present[i])
+      kvs_bits_skip (b, 8);
+  }
+}
+
+static void
+h265_skip_scaling_list_data (KvsBits * b)
+{
+  guint size_id, matrix_id, i;
+
+  for (size_id = 0; size_id < 4; size_id++) {
+    for (matrix_id = 0; matrix_id < 6; matrix_id += size_id == 3 ? 3 : 1) {
+      if (!kvs_bits_read (b, 1)) {
+        kvs_bits_read_ue (b);   /* pred_matrix_id_delta */
+      } else {
+        guint coefs = MIN (64, 1u << (4 + (size_id << 1)));
+
+        if (size_id > 1)
+          kvs_bits_read_se (b);
+        for (i = 0; i < coefs && !b->overrun; i++)
+          kvs_bits_read_se (b);
+      }
+    }
+  }
+}
+
+/* st_ref_pic_set(); @num_delta_pocs holds each earlier set's count */
+static gboolean
+h265_skip_st_ref_pic_set (KvsBits * b, guint idx, guint * num_delta_pocs)
+{
+  guint i;
+
+  if (idx != 0 && kvs_bits_read (b, 1)) {       /* inter_ref_pic_set_pred */
+    guint ref = idx - 1, k = 0;
+
+    kvs_bits_skip (b, 1);       /* delta_rps_sign */
+    kvs_bits_read_ue (b);       /* abs_delta_rps_minus1 */
+    for (i = 0; i <= num_delta_pocs[ref] && !b->overrun; i++) {
+      gboolean used = kvs_bits_read (b, 1), use_delta = TRUE;
+
+      if (!used)
+        use_delta = kvs_bits_read (b, 1);
+      if (used || use_delta)
+        k++;
+    }
+    num_delta_pocs[idx] = k;
+  } else {
+    guint neg = kvs_bits_read_ue (b), pos = kvs_bits_read_ue (b);
+
+    if (neg > 16 || pos > 16)
+      return FALSE;
+    for (i = 0; i < neg + pos && !b->overrun; i++) {
+      kvs_bits_read_ue (b);
+      kvs_bits_skip (b, 1);
+    }
+    num_delta_pocs[idx] = neg + pos;
+  }
+  return !b->overrun;
+}
+
+static const gchar *
+h265_pix_fmt (guint chroma, guint depth, gboolean full_range)
+{
+  if (chroma == 1 && depth == 8 && full_range)
+    return "yuvj420p";
+  return h264_pix_fmt (chroma, depth, FALSE);
+}
+
+/**
+ * kvs_h265_parse_sps:
+ * @s: the stream
+ * @nal: a sequence parameter set NAL unit, its 2-byte header included
+ * @size: its size
+ */
+gboolean
+kvs_h265_parse_sps (KvsMediaStream * s, const guint8 * nal, gsize size)
+{
+  KvsBits b;
+  guint max_sub, chroma, width, height, depth, log2_poc, i, n_sets;
+  guint cl = 0, cr = 0, ct = 0, cb = 0, reorder = 0, profile_idc, level;
+  guint num_delta_pocs[65];
+  gboolean full_range = FALSE;
+  guint chroma_loc = 1;
+
+  if (size < 4 || ((nal[0] >> 1) & 0x3f) != 33)
+    return FALSE;
+
+  kvs_bits_init (&b, nal + 2, size - 2, TRUE);
+  kvs_bits_skip (&b, 4);
+  max_sub = kvs_bits_read (&b, 3);
+  kvs_bits_skip (&b, 1);
+  /* the general profile and level, then the rest of profile_tier_level */
+  {
+    KvsBits p = b;
+
+    kvs_bits_skip (&p, 3);
+    profile_idc = kvs_bits_read (&p, 5);
+    kvs_bits_skip (&p, 32 + 48);
+    level = kvs_bits_read (&p, 8);
+  }
+  h265_skip_profile_tier_level (&b, max_sub);
+  kvs_bits_read_ue (&b);        /* sps_seq_parameter_set_id */
+  chroma = kvs_bits_read_ue (&b);
+  if (chroma == 3)
+    kvs_bits_skip (&b, 1);
+  width = kvs_bits_read_ue (&b);
+  height = kvs_bits_read_ue (&b);
+  if (kvs_bits_read (&b, 1)) {  /* conformance_window */
+    cl = kvs_bits_read_ue (&b);
+    cr = kvs_bits_read_ue (&b);
+    ct = kvs_bits_read_ue (&b);
+    cb = kvs_bits_read_ue (&b);
+  }
+  depth = kvs_bits_read_ue (&b) + 8;
+  kvs_bits_read_ue (&b);        /* bit_depth_chroma */
+  log2_poc = kvs_bits_read_ue (&b) + 4;
+  {
+    gboolean all = kvs_bits_read (&b, 1);
+
+    for (i = all ? 0 : max_sub; i <= max_sub && !b.overrun; i++) {
+      kvs_bits_read_ue (&b);
+      reorder = kvs_bits_read_ue (&b);
+      kvs_bits_read_ue (&b);
+    }
+  }
+  for (i = 0; i < 6; i++)       /* block and transform sizes, depths */
+    kvs_bits_read_ue (&b);
+  if (kvs_bits_read (&b, 1) && kvs_bits_read (&b, 1))   /* scaling lists */
+    h265_skip_scaling_list_data (&b);
+  kvs_bits_skip (&b, 2);        /* amp, sample_adaptive_offset */
+  if (kvs_bits_read (&b, 1)) {  /* pcm */
+    kvs_bits_skip (&b, 8);
+    kvs_bits_read_ue (&b);
+    kvs_bits_read_ue (&b);
+    kvs_bits_skip (&b, 1);
+  }
+  n_sets = kvs_bits_read_ue (&b);
+  if (n_sets > 64)
+    return FALSE;
+  for (i = 0; i < n_sets; i++)
+    if (!h265_skip_st_ref_pic_set (&b, i, num_delta_pocs))
+      return FALSE;
+  if (kvs_bits_read (&b, 1)) {  /* long_term_ref_pics_present */
+    guint n = kvs_bits_read_ue (&b);
+
+    for (i = 0; i < n && !b.overrun; i++)
+      kvs_bits_skip (&b, log2_poc + 1);
+  }
+  kvs_bits_skip (&b, 2);        /* temporal_mvp, strong_intra_smoothing */
+
+  s->sar_num = s->sar_den = 0;
+  if (kvs_bits_read (&b, 1)) {  /* vui_parameters_present */
+    if (kvs_bits_read (&b, 1)) {
+      guint idc = kvs_bits_read (&b, 8);
+
+      if (idc == 255) {
+        s->sar_num = kvs_bits_read (&b, 16);
+        s->sar_den = kvs_bits_read (&b, 16);
+      } else if (idc < G_N_ELEMENTS (sar_table)) {
+        s->sar_num = sar_table[idc][0];
+        s->sar_den = sar_table[idc][1];
+      }
+    }
+    if (kvs_bits_read (&b, 1))
+      kvs_bits_skip (&b, 1);
+    if (kvs_bits_read (&b, 1)) {
+      kvs_bits_skip (&b, 3);
+      full_range = kvs_bits_read (&b, 1);
+      if (kvs_bits_read (&b, 1))
+        kvs_bits_skip (&b, 24);
+    }
+    if (kvs_bits_read (&b, 1)) {
+      chroma_loc = kvs_bits_read_ue (&b) + 1;
+      kvs_bits_read_ue (&b);
+    }
+  }
+  if (b.overrun)
+    return FALSE;
+
+  {
+    guint sub_w = chroma == 1 || chroma == 2 ? 2 : 1;
+    guint sub_h = chroma == 1 ? 2 : 1;
+
+    s->width = s->coded_width = width - sub_w * (cl + cr);
+    s->height = s->coded_height = height - sub_h * (ct + cb);
+  }
+  g_free (s->profile);
+  s->profile = g_strdup (profile_idc == 1 ? "Main" : profile_idc == 2 ?
+      "Main 10" : profile_idc == 3 ? "Main Still Picture" :
+      profile_idc == 4 ? "Rext" : NULL);
+  s->level = level;
+  s->pix_fmt = h265_pix_fmt (chroma, depth, full_range);
+  /* 4:2:0 only: the VUI's location, else left */
+  s->chroma_location = chroma == 1 && chroma_loc < G_N_ELEMENTS
+      (chroma_locations) ? chroma_locations[chroma_loc] : NULL;
+  s->refs = 1;
+  s->has_b_frames = reorder;
+  return TRUE;
+}
+
+/**
+ * kvs_h265_parse_hvcc:
+ * @s: the stream
+ * @hvcc: an HEVCDecoderConfigurationRecord (the hvcC box's payload)
+ * @size: its size
+ */
+gboolean
+kvs_h265_parse_hvcc (KvsMediaStream * s, const guint8 * hvcc, gsize size)
+{
+  gsize pos = 23;
+  guint arrays, i, j;
+
+  if (size < 23)
+    return FALSE;
+  arrays = hvcc[22];
+  for (i = 0; i < arrays; i++) {
+    guint type, count;
+
+    if (pos + 3 > size)
+      return FALSE;
+    type = hvcc[pos] & 0x3f;
+    count = (hvcc[pos + 1] << 8) | hvcc[pos + 2];
+    pos += 3;
+    for (j = 0; j < count; j++) {
+      guint len;
+
+      if (pos + 2 > size)
+        return FALSE;
+      len = (hvcc[pos] << 8) | hvcc[pos + 1];
+      pos += 2;
+      if (pos + len > size)
+        return FALSE;
+      if (type == 33)
+        return kvs_h265_parse_sps (s, hvcc + pos, len);
+      pos += len;
+    }
+  }
+  return FALSE;
+}
+
 /* ---- AAC ----------------------------------------------------------------- */
 
 static const gint aac_rates[] = {

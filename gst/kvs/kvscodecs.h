@@ -22,6 +22,12 @@ G_BEGIN_DECLS
 gboolean kvs_h264_parse_avcc (KvsMediaStream * s, const guint8 * avcc,
     gsize size);
 
+gboolean kvs_h265_parse_sps (KvsMediaStream * s, const guint8 * nal,
+    gsize size);
+
+gboolean kvs_h265_parse_hvcc (KvsMediaStream * s, const guint8 * hvcc,
+    gsize size);
+
 gboolean kvs_aac_parse_config (KvsMediaStream * s, const guint8 * asc,
     gsize size);
 

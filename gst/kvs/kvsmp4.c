@@ -353,6 +353,10 @@ read_sample_entry (const guint8 * d, gsize size, KvsMediaStream * s)
       case FOURCC ('h', 'v', 'c', '1'):
       case FOURCC ('h', 'e', 'v', '1'):
         s->codec_name = "hevc";
+        child = find_box (d + hdr, entry_size - hdr,
+            FOURCC ('h', 'v', 'c', 'C'), &child_size);
+        if (child != NULL)
+          kvs_h265_parse_hvcc (s, child, child_size);
         break;
       case FOURCC ('m', 'p', '4', 'v'):
         child = find_box (d + hdr, entry_size - hdr,
