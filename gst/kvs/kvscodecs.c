@@ -584,6 +584,108 @@ kvs_h265_parse_hvcc (KvsMediaStream * s, const guint8 * hvcc, gsize size)
   return FALSE;
 }
 
+/* ---- MPEG-4 part 2 -------------------------------------------------------- */
+
+static const gchar *mpeg4_profiles[] = {
+  "Simple Profile", "Simple Scalable Profile", "Core Profile",
+  "Main Profile", "N-bit Profile", "Scalable Texture Profile",
+  "Simple Face Animation Profile", "Basic Animated Texture Profile",
+  "Hybrid Profile", "Advanced Real Time Simple Profile",
+  "Code Scalable Profile", "Advanced Coding Profile", "Advanced Core Profile",
+  "Advanced Scalable Texture Profile", "Simple Studio Profile",
+  "Advanced Simple Profile",
+};
+
+static gboolean
+mpeg4_parse_vol (KvsMediaStream * s, const guint8 * d, gsize size)
+{
+  KvsBits b;
+  guint type, verid = 1, ar, shape, res, bits;
+  gboolean low_delay_known = FALSE, low_delay = FALSE;
+
+  kvs_bits_init (&b, d, size, FALSE);
+  kvs_bits_skip (&b, 1);        /* random_accessible_vol */
+  type = kvs_bits_read (&b, 8);
+  if (kvs_bits_read (&b, 1)) {  /* is_object_layer_identifier */
+    verid = kvs_bits_read (&b, 4);
+    kvs_bits_skip (&b, 3);
+  }
+  ar = kvs_bits_read (&b, 4);
+  if (ar == 15) {
+    s->sar_num = kvs_bits_read (&b, 8);
+    s->sar_den = kvs_bits_read (&b, 8);
+  } else if (ar >= 1 && ar <= 5) {
+    static const guint8 pars[][2] = { {1, 1}, {12, 11}, {10, 11}, {16, 11},
+    {40, 33}
+    };
+    s->sar_num = pars[ar - 1][0];
+    s->sar_den = pars[ar - 1][1];
+  }
+  if (kvs_bits_read (&b, 1)) {  /* vol_control_parameters */
+    kvs_bits_skip (&b, 2);
+    low_delay = kvs_bits_read (&b, 1);
+    low_delay_known = TRUE;
+    if (kvs_bits_read (&b, 1))  /* vbv_parameters */
+      kvs_bits_skip (&b, 79);
+  }
+  shape = kvs_bits_read (&b, 2);
+  if (shape == 3 && verid != 1)
+    kvs_bits_skip (&b, 4);
+  kvs_bits_skip (&b, 1);
+  res = kvs_bits_read (&b, 16);
+  kvs_bits_skip (&b, 1);
+  if (kvs_bits_read (&b, 1)) {  /* fixed_vop_rate */
+    for (bits = 1; bits < 16 && (1u << bits) < res; bits++);
+    kvs_bits_skip (&b, bits);
+  }
+  if (shape == 0) {
+    kvs_bits_skip (&b, 1);
+    s->width = s->coded_width = kvs_bits_read (&b, 13);
+    kvs_bits_skip (&b, 1);
+    s->height = s->coded_height = kvs_bits_read (&b, 13);
+  }
+  if (b.overrun)
+    return FALSE;
+
+  /* FFmpeg's decoder: B-frames unless the layer says low delay, or is of
+   * the simple object type, which has none */
+  s->has_b_frames = low_delay_known ? !low_delay : type != 1;
+  s->pix_fmt = "yuv420p";
+  s->chroma_location = "left";
+  s->refs = 1;
+  return TRUE;
+}
+
+/**
+ * kvs_mpeg4_parse_config:
+ * @s: the stream
+ * @config: the decoder configuration: visual object sequence and video
+ *     object layer headers
+ * @size: its size
+ */
+gboolean
+kvs_mpeg4_parse_config (KvsMediaStream * s, const guint8 * config, gsize size)
+{
+  gboolean vol = FALSE;
+  gsize i;
+
+  s->codec_name = "mpeg4";
+  for (i = 0; i + 4 < size; i++) {
+    if (config[i] != 0 || config[i + 1] != 0 || config[i + 2] != 1)
+      continue;
+    if (config[i + 3] == 0xb0) {        /* visual object sequence */
+      guint pli = config[i + 4], profile = pli >> 4, level = pli & 0xf;
+
+      g_free (s->profile);
+      s->profile = g_strdup (mpeg4_profiles[profile]);
+      s->level = (profile == 0 && level == 8) ? 0 : level;
+    } else if (config[i + 3] >= 0x20 && config[i + 3] <= 0x2f && !vol) {
+      vol = mpeg4_parse_vol (s, config + i + 4, size - i - 4);
+    }
+  }
+  return vol;
+}
+
 /* ---- AAC ----------------------------------------------------------------- */
 
 static const gint aac_rates[] = {

@@ -28,6 +28,9 @@ gboolean kvs_h265_parse_sps (KvsMediaStream * s, const guint8 * nal,
 gboolean kvs_h265_parse_hvcc (KvsMediaStream * s, const guint8 * hvcc,
     gsize size);
 
+gboolean kvs_mpeg4_parse_config (KvsMediaStream * s, const guint8 * config,
+    gsize size);
+
 gboolean kvs_aac_parse_config (KvsMediaStream * s, const guint8 * asc,
     gsize size);
 

@@ -298,8 +298,12 @@ read_esds (const guint8 * d, gsize size, KvsMediaStream * s)
   if (tag == 0x05 && !overrun (&r)) {
     guint len = desc_len (&r);
 
-    if (r.pos + len <= r.size && g_strcmp0 (s->codec_name, "aac") == 0)
+    if (r.pos + len > r.size)
+      return;
+    if (g_strcmp0 (s->codec_name, "aac") == 0)
       kvs_aac_parse_config (s, r.data + r.pos, len);
+    else if (g_strcmp0 (s->codec_name, "mpeg4") == 0)
+      kvs_mpeg4_parse_config (s, r.data + r.pos, len);
   }
 }
 
@@ -387,6 +391,14 @@ read_sample_entry (const guint8 * d, gsize size, KvsMediaStream * s)
       case FOURCC ('m', 'p', '4', 'a'):
         child = find_box (d + hdr, entry_size - hdr,
             FOURCC ('e', 's', 'd', 's'), &child_size);
+        if (child == NULL) {
+          /* QuickTime: inside the sound description's 'wave' box */
+          child = find_box (d + hdr, entry_size - hdr,
+              FOURCC ('w', 'a', 'v', 'e'), &child_size);
+          if (child != NULL)
+            child = find_box (child, child_size,
+                FOURCC ('e', 's', 'd', 's'), &child_size);
+        }
         if (child != NULL)
           read_esds (child, child_size, s);
         break;
