@@ -1,0 +1,401 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* kvsprobe as an element: its three ways of running give the same document,
+ * the pull mode reads the index only, outMediainfo describes what passed,
+ * and every bad input gets its documented code. Field-by-field agreement
+ * with ffprobe is probe-conformance.py's. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "kvserrors.h"
+
+static gchar *tmpdir;
+
+static void
+setup (void)
+{
+  tmpdir = g_dir_make_tmp ("kvsprobe-XXXXXX", NULL);
+}
+
+static void
+teardown (void)
+{
+  GDir *d = g_dir_open (tmpdir, 0, NULL);
+  const gchar *name;
+
+  while ((name = g_dir_read_name (d)) != NULL) {
+    gchar *f = g_build_filename (tmpdir, name, NULL);
+
+    g_unlink (f);
+    g_free (f);
+  }
+  g_dir_close (d);
+  g_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+}
+
+typedef struct
+{
+  GstMessage *result;
+  GstMessage *error;
+  guint64 pulled;               /* bytes filesrc gave in pull mode */
+} Run;
+
+static GstPadProbeReturn
+count_pulled (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  Run *r = user_data;
+
+  if (GST_PAD_PROBE_INFO_BUFFER (info))
+    r->pulled += gst_buffer_get_size (GST_PAD_PROBE_INFO_BUFFER (info));
+  return GST_PAD_PROBE_OK;
+}
+
+/* Runs @desc to its end; collects the kvsprobe message or the error. */
+static void
+run (const gchar * desc, Run * r)
+{
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstElement *src;
+  GstBus *bus;
+
+  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "");
+  memset (r, 0, sizeof (*r));
+  src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  if (src != NULL) {
+    GstPad *pad = gst_element_get_static_pad (src, "src");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_PULL |
+        GST_PAD_PROBE_TYPE_BUFFER, count_pulled, r, NULL);
+    gst_object_unref (pad);
+    gst_object_unref (src);
+  }
+
+  bus = gst_element_get_bus (pipeline);
+  fail_unless (gst_element_set_state (pipeline, GST_STATE_PLAYING) !=
+      GST_STATE_CHANGE_FAILURE);
+  while (TRUE) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT);
+
+    fail_unless (m != NULL, "timed out: %s", desc);
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT &&
+        gst_message_has_name (m, "kvsprobe")) {
+      fail_unless (r->result == NULL, "two results");
+      r->result = m;
+      continue;
+    }
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR) {
+      r->error = m;
+      break;
+    }
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS) {
+      gst_message_unref (m);
+      break;
+    }
+    gst_message_unref (m);
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+static void
+run_clear (Run * r)
+{
+  gst_clear_message (&r->result);
+  gst_clear_message (&r->error);
+}
+
+static gchar *
+make_mp4 (const gchar * name, const gchar * mux_props, guint frames)
+{
+  gchar *path = g_build_filename (tmpdir, name, NULL);
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=%u ! "
+      "video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! "
+      "x264enc speed-preset=ultrafast ! h264parse ! mp4mux %s name=m ! "
+      "filesink location=%s audiotestsrc num-buffers=%u ! "
+      "audio/x-raw,rate=44100,channels=2 ! avenc_aac ! aacparse ! m.",
+      frames, mux_props, path, frames * 44100 / 30 / 1024);
+  Run r;
+
+  run (desc, &r);
+  fail_unless (r.error == NULL);
+  run_clear (&r);
+  g_free (desc);
+  return path;
+}
+
+static const gchar *
+result_json (Run * r)
+{
+  fail_unless (r->error == NULL, "unexpected error");
+  fail_unless (r->result != NULL, "no result");
+  return gst_structure_get_string (gst_message_get_structure (r->result),
+      "json");
+}
+
+GST_START_TEST (test_three_ways_one_document)
+{
+  gchar *mp4 = make_mp4 ("a.mp4", "", 150);
+  gchar *sidecar = g_build_filename (tmpdir, "meta.json", NULL);
+  gchar *desc, *contents;
+  const GstStructure *s;
+  guint64 size, file_size;
+  GstClockTime duration;
+  gint n;
+  GStatBuf st;
+  Run pull, push, inline_run;
+
+  fail_unless (g_stat (mp4, &st) == 0);
+  file_size = st.st_size;
+
+  /* the last element, after filesrc: pull mode, the index only */
+  desc = g_strdup_printf ("filesrc name=src location=%s ! kvsprobe "
+      "json-location=%s", mp4, sidecar);
+  run (desc, &pull);
+  g_free (desc);
+  fail_unless (g_file_get_contents (sidecar, &contents, NULL, NULL));
+  fail_unless_equals_string (contents, result_json (&pull));
+  fail_unless (pull.pulled > 0);
+  fail_unless (pull.pulled < file_size / 4, "pulled %" G_GUINT64_FORMAT
+      " of %" G_GUINT64_FORMAT " bytes", pull.pulled, file_size);
+
+  s = gst_message_get_structure (pull.result);
+  fail_unless_equals_string (gst_structure_get_string (s, "format"),
+      "metainfo");
+  fail_unless (gst_structure_get_int (s, "nb-streams", &n));
+  fail_unless_equals_int (n, 2);
+  fail_unless (gst_structure_get_uint64 (s, "size", &size));
+  fail_unless_equals_uint64 (size, file_size);
+  fail_unless (gst_structure_get_clock_time (s, "duration", &duration));
+  fail_unless (duration > 4900 * GST_MSECOND && duration < 5100 * GST_MSECOND);
+
+  /* the last element behind a queue: push mode, every byte */
+  desc = g_strdup_printf ("filesrc location=%s ! queue ! kvsprobe", mp4);
+  run (desc, &push);
+  g_free (desc);
+  fail_unless_equals_string (result_json (&push), contents);
+
+  /* inline: the bytes pass through unchanged */
+  desc = g_strdup_printf ("filesrc location=%s ! kvsprobe ! fakesink", mp4);
+  run (desc, &inline_run);
+  g_free (desc);
+  fail_unless_equals_string (result_json (&inline_run), contents);
+
+  run_clear (&pull);
+  run_clear (&push);
+  run_clear (&inline_run);
+  g_free (contents);
+  g_free (sidecar);
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
+/* outMediainfo of what a muxer writes, with or without faststart (then
+ * the muxer goes back to rewrite a header): the size is what was
+ * written, the streams what was muxed */
+GST_START_TEST (test_outmediainfo_inline)
+{
+  const gchar *modes[] = { "faststart=true", "" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (modes); i++) {
+    gchar *out = g_build_filename (tmpdir, "out.mp4", NULL);
+    gchar *desc = g_strdup_printf ("videotestsrc num-buffers=60 ! "
+        "video/x-raw,format=I420,width=320,height=240,framerate=30/1 ! "
+        "x264enc speed-preset=ultrafast ! h264parse ! mp4mux %s name=m ! "
+        "kvsprobe format=outmediainfo ! filesink location=%s "
+        "audiotestsrc num-buffers=86 ! audio/x-raw,rate=44100,channels=2 ! "
+        "avenc_aac ! aacparse ! m.", modes[i], out);
+    JsonNode *root;
+    JsonObject *o, *v, *a, *f;
+    GStatBuf st;
+    Run r;
+
+    run (desc, &r);
+    root = json_from_string (result_json (&r), NULL);
+    fail_unless (root != NULL);
+    fail_unless (g_stat (out, &st) == 0);
+    o = json_node_get_object (root);
+    fail_unless_equals_string (json_object_get_string_member
+        (json_object_get_object_member (o, "metadata"), "rotate"), "0");
+    v = json_array_get_object_element (json_object_get_array_member (o,
+            "streams"), 0);
+    a = json_array_get_object_element (json_object_get_array_member (o,
+            "streams"), 1);
+    f = json_object_get_object_member (o, "format");
+    fail_unless_equals_string (json_object_get_string_member (v,
+            "codec_name"), "h264");
+    fail_unless_equals_int (json_object_get_int_member (v, "width"), 320);
+    fail_unless_equals_int (json_object_get_int_member (v, "height"), 240);
+    fail_unless_equals_string (json_object_get_string_member (v,
+            "r_frame_rate"), "30/1");
+    fail_unless_equals_string (json_object_get_string_member (a,
+            "codec_name"), "aac");
+    fail_unless_equals_int (json_object_get_int_member (a, "channels"), 2);
+    fail_unless_equals_int (json_object_get_int_member (a, "sample_rate"),
+        44100);
+    fail_unless_equals_string (json_object_get_string_member (f,
+            "format_name"), "mp4");
+    fail_unless_equals_int (json_object_get_int_member (f, "size"), st.st_size);
+    fail_unless (json_object_has_member (f, "duration"));
+    fail_unless (json_object_has_member (f, "bit_rate"));
+
+    json_node_unref (root);
+    run_clear (&r);
+    g_unlink (out);
+    g_free (desc);
+    g_free (out);
+  }
+}
+
+GST_END_TEST;
+
+static void
+check_error (const gchar * path, gint want, GQuark domain, gint code,
+    gboolean push)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! %skvsprobe", path,
+      push ? "queue ! " : "");
+  GError *err = NULL;
+  gint errnum = 0;
+  Run r;
+
+  run (desc, &r);
+  fail_unless (r.error != NULL, "%s: no error", path);
+  fail_unless (r.result == NULL);
+  gst_message_parse_error (r.error, &err, NULL);
+  fail_unless (g_error_matches (err, domain, code), "%s: %s", path,
+      err->message);
+  fail_unless (kvs_error_message_parse_errnum (r.error, &errnum, NULL));
+  fail_unless_equals_int (errnum, want);
+  g_error_free (err);
+  run_clear (&r);
+  g_free (desc);
+}
+
+/* the first @needle (4 bytes) in binary @data */
+static gchar *
+find_fourcc (gchar * data, gsize size, const gchar * needle)
+{
+  gsize i;
+
+  for (i = 0; i + 4 <= size; i++)
+    if (memcmp (data + i, needle, 4) == 0)
+      return data + i;
+  return NULL;
+}
+
+static gchar *
+write_file (const gchar * name, const gchar * data, gsize size)
+{
+  gchar *path = g_build_filename (tmpdir, name, NULL);
+
+  fail_unless (g_file_set_contents (path, data, size, NULL));
+  return path;
+}
+
+GST_START_TEST (test_bad_input)
+{
+  gchar *mp4 = make_mp4 ("good.mp4", "", 60);
+  gchar *data, *moov, *stsd, *path;
+  gsize size;
+  GRand *rand = g_rand_new_with_seed (7);
+  gchar noise[65536];
+  guint i, push;
+
+  fail_unless (g_file_get_contents (mp4, &data, &size, NULL));
+  for (i = 0; i < sizeof (noise); i++)
+    noise[i] = g_rand_int (rand);
+
+  for (push = 0; push < 2; push++) {
+    path = write_file ("empty.mp4", "", 0);
+    check_error (path, 2401, GST_STREAM_ERROR,
+        GST_STREAM_ERROR_TYPE_NOT_FOUND, push);
+    g_free (path);
+
+    path = write_file ("noise.bin", noise, sizeof (noise));
+    check_error (path, 2420, GST_STREAM_ERROR,
+        GST_STREAM_ERROR_TYPE_NOT_FOUND, push);
+    g_free (path);
+
+    /* mp4mux without faststart writes the movie box last: a file cut in
+     * its media data has none, and one cut inside the movie box half */
+    moov = find_fourcc (data, size, "moov");
+    fail_unless (moov != NULL);
+    path = write_file ("nomoov.mp4", data, moov - 4 - data);
+    check_error (path, 2421, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX, push);
+    g_free (path);
+    path = write_file ("truncated.mp4", data, moov - data + 200);
+    check_error (path, 2421, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX, push);
+    g_free (path);
+  }
+
+  /* a codec kvsprobe does not know: the sample entry renamed */
+  stsd = find_fourcc (data, size, "avc1");
+  fail_unless (stsd != NULL);
+  memcpy (stsd, "zzz1", 4);
+  path = write_file ("unknown.mp4", data, size);
+  check_error (path, 2403, GST_STREAM_ERROR,
+      GST_STREAM_ERROR_CODEC_NOT_FOUND, FALSE);
+  g_free (path);
+
+  g_rand_free (rand);
+  g_free (data);
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
+GST_START_TEST (test_unwritable_sidecar)
+{
+  gchar *mp4 = make_mp4 ("a.mp4", "", 30);
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! kvsprobe "
+      "json-location=%s/missing/meta.json", mp4, tmpdir);
+  gint errnum = 0;
+  Run r;
+
+  run (desc, &r);
+  fail_unless (r.error != NULL && r.result == NULL);
+  fail_unless (kvs_error_message_parse_errnum (r.error, &errnum, NULL));
+  fail_unless_equals_int (errnum, 2424);
+  run_clear (&r);
+  g_free (desc);
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
+static Suite *
+kvsprobe_suite (void)
+{
+  Suite *s = suite_create ("kvsprobe");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_three_ways_one_document);
+  tcase_add_test (tc, test_outmediainfo_inline);
+  tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_unwritable_sidecar);
+  return s;
+}
+
+GST_CHECK_MAIN (kvsprobe);
