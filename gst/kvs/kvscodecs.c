@@ -27,17 +27,34 @@ static const struct
   const gchar *long_name;
 } codec_names[] = {
   {"aac", "AAC (Advanced Audio Coding)"},
+  {"ac3", "ATSC A/52A (AC-3)"},
+  {"alac", "ALAC (Apple Lossless Audio Codec)"},
+  {"av1", "Alliance for Open Media AV1"},
+  {"dts", "DCA (DTS Coherent Acoustics)"},
+  {"eac3", "ATSC A/52B (AC-3, E-AC-3)"},
   {"flac", "FLAC (Free Lossless Audio Codec)"},
   {"h264", "H.264 / AVC / MPEG-4 AVC / MPEG-4 part 10"},
   {"hevc", "H.265 / HEVC (High Efficiency Video Coding)"},
+  {"mjpeg", "Motion JPEG"},
+  {"mp1", "MP1 (MPEG audio layer 1)"},
   {"mp2", "MP2 (MPEG audio layer 2)"},
   {"mp3", "MP3 (MPEG audio layer 3)"},
+  {"mpeg1video", "MPEG-1 video"},
+  {"mpeg2video", "MPEG-2 video"},
   {"mpeg4", "MPEG-4 part 2"},
   {"opus", "Opus (Opus Interactive Audio Codec)"},
+  {"pcm_f32le", "PCM 32-bit floating point little-endian"},
+  {"pcm_f64le", "PCM 64-bit floating point little-endian"},
   {"pcm_s16le", "PCM signed 16-bit little-endian"},
+  {"pcm_s24le", "PCM signed 24-bit little-endian"},
+  {"pcm_s32le", "PCM signed 32-bit little-endian"},
+  {"pcm_u8", "PCM unsigned 8-bit"},
+  {"theora", "Theora"},
+  {"truehd", "TrueHD"},
   {"vorbis", "Vorbis"},
   {"vp8", "On2 VP8"},
   {"vp9", "Google VP9"},
+  {"wavpack", "WavPack"},
 };
 
 /**
@@ -774,4 +791,277 @@ kvs_aac_parse_config (KvsMediaStream * s, const guint8 * asc, gsize size)
   }
   s->sample_fmt = "fltp";
   return TRUE;
+}
+
+/* ---- VP8 and VP9 (vp8_parser.c, vp8.c, vp9.c) ---------------------------- */
+
+/**
+ * kvs_vp8_parse_frame:
+ * @s: the stream
+ * @frame: a VP8 frame, a key frame for the size
+ * @size: its size
+ *
+ * The profile as the vp8 parser reports it (the frame tag's version), the
+ * size from a key frame's header.
+ */
+gboolean
+kvs_vp8_parse_frame (KvsMediaStream * s, const guint8 * frame, gsize size)
+{
+  guint profile;
+
+  if (size < 3)
+    return FALSE;
+  profile = (frame[0] >> 1) & 7;
+  if (profile > 3)
+    return FALSE;
+  g_free (s->profile);
+  s->profile = g_strdup_printf ("%u", profile);
+  s->pix_fmt = "yuv420p";
+  if (!(frame[0] & 1) && size >= 10 && frame[3] == 0x9d && frame[4] == 0x01
+      && frame[5] == 0x2a) {
+    s->width = s->coded_width = GST_READ_UINT16_LE (frame + 6) & 0x3fff;
+    s->height = s->coded_height = GST_READ_UINT16_LE (frame + 8) & 0x3fff;
+  }
+  return TRUE;
+}
+
+static const gchar *
+vp9_pix_fmt (guint bits, gboolean rgb, guint ss_h, guint ss_v)
+{
+  static const gchar *rgb_fmts[] = { "gbrp", "gbrp10le", "gbrp12le" };
+  /* [bits][ss_v][ss_h] */
+  static const gchar *yuv_fmts[3][2][2] = {
+    {{"yuv444p", "yuv422p"}, {"yuv440p", "yuv420p"}},
+    {{"yuv444p10le", "yuv422p10le"}, {"yuv440p10le", "yuv420p10le"}},
+    {{"yuv444p12le", "yuv422p12le"}, {"yuv440p12le", "yuv420p12le"}},
+  };
+
+  return rgb ? rgb_fmts[bits] : yuv_fmts[bits][ss_v][ss_h];
+}
+
+/* color_config(): the pixel format */
+static gboolean
+vp9_read_color_config (KvsMediaStream * s, KvsBits * b, guint profile)
+{
+  guint bits = profile <= 1 ? 0 : 1 + kvs_bits_read (b, 1);
+  guint space = kvs_bits_read (b, 3);
+  guint ss_h = 1, ss_v = 1;
+
+  if (space == 7) {             /* RGB */
+    if (!(profile & 1) || kvs_bits_read (b, 1))
+      return FALSE;
+    s->pix_fmt = vp9_pix_fmt (bits, TRUE, 0, 0);
+    return TRUE;
+  }
+  kvs_bits_skip (b, 1);         /* color_range */
+  if (profile & 1) {
+    ss_h = kvs_bits_read (b, 1);
+    ss_v = kvs_bits_read (b, 1);
+    if ((ss_h && ss_v) || kvs_bits_read (b, 1))
+      return FALSE;
+  }
+  s->pix_fmt = vp9_pix_fmt (bits, FALSE, ss_h, ss_v);
+  return TRUE;
+}
+
+/**
+ * kvs_vp9_parse_frame:
+ * @s: the stream
+ * @frame: a VP9 frame (or superframe), a key frame for the size
+ * @size: its size
+ *
+ * The profile, pixel format and size from the uncompressed header, as
+ * the vp9 decoder reads them.
+ */
+gboolean
+kvs_vp9_parse_frame (KvsMediaStream * s, const guint8 * frame, gsize size)
+{
+  KvsBits b;
+  guint profile, keyframe, show_frame, error_resilient, intra_only = 0;
+
+  kvs_bits_init (&b, frame, size, FALSE);
+  if (kvs_bits_read (&b, 2) != 2)
+    return FALSE;
+  profile = kvs_bits_read (&b, 1);
+  profile |= kvs_bits_read (&b, 1) << 1;
+  if (profile == 3)
+    profile += kvs_bits_read (&b, 1);
+  if (profile > 3 || kvs_bits_read (&b, 1))     /* show_existing_frame */
+    return FALSE;
+  g_free (s->profile);
+  s->profile = g_strdup_printf ("Profile %u", profile);
+  keyframe = !kvs_bits_read (&b, 1);
+  show_frame = kvs_bits_read (&b, 1);
+  error_resilient = kvs_bits_read (&b, 1);
+  if (!keyframe) {
+    intra_only = show_frame ? 0 : kvs_bits_read (&b, 1);
+    if (!intra_only)
+      return !b.overrun;
+    if (!error_resilient)
+      kvs_bits_skip (&b, 2);    /* reset_frame_context */
+  }
+  if (kvs_bits_read (&b, 24) != 0x498342)
+    return FALSE;
+  if (keyframe || profile > 0) {
+    if (!vp9_read_color_config (s, &b, profile))
+      return FALSE;
+  } else {
+    s->pix_fmt = "yuv420p";
+  }
+  if (intra_only)
+    kvs_bits_skip (&b, 8);      /* refresh_frame_flags */
+  s->width = s->coded_width = kvs_bits_read (&b, 16) + 1;
+  s->height = s->coded_height = kvs_bits_read (&b, 16) + 1;
+  return !b.overrun;
+}
+
+/* ---- Opus, Vorbis, FLAC --------------------------------------------------- */
+
+/* ff_vorbis_ch_layouts, used by the vorbis and opus decoders */
+static const gchar *vorbis_layouts[] = {
+  NULL, "mono", "stereo", "3.0", "quad", "5.0", "5.1", "6.1", "7.1"
+};
+
+/**
+ * kvs_opus_parse_head:
+ * @s: the stream
+ * @head: an OpusHead packet
+ * @size: its size
+ *
+ * The opus decoder's output: 48 kHz float planar, the channel layout of
+ * mapping families 0 and 1.
+ */
+gboolean
+kvs_opus_parse_head (KvsMediaStream * s, const guint8 * head, gsize size)
+{
+  guint channels, family;
+
+  if (size < 19 || memcmp (head, "OpusHead", 8) != 0)
+    return FALSE;
+  channels = head[9];
+  family = head[18];
+  if (channels == 0)
+    return FALSE;
+  s->channels = channels;
+  s->sample_rate = 48000;
+  s->sample_fmt = "fltp";
+  s->channel_layout = NULL;
+  if ((family == 0 && channels <= 2) || (family == 1 && channels <= 8))
+    s->channel_layout = vorbis_layouts[channels];
+  return TRUE;
+}
+
+/**
+ * kvs_vorbis_parse_id:
+ * @s: the stream
+ * @id: a Vorbis identification header
+ * @size: its size
+ */
+gboolean
+kvs_vorbis_parse_id (KvsMediaStream * s, const guint8 * id, gsize size)
+{
+  guint channels;
+
+  if (size < 30 || id[0] != 1 || memcmp (id + 1, "vorbis", 6) != 0)
+    return FALSE;
+  channels = id[11];
+  if (channels == 0)
+    return FALSE;
+  s->channels = channels;
+  s->sample_rate = GST_READ_UINT32_LE (id + 12);
+  s->sample_fmt = "fltp";
+  s->channel_layout = channels < G_N_ELEMENTS (vorbis_layouts) ?
+      vorbis_layouts[channels] : NULL;
+  return TRUE;
+}
+
+/* flac_channel_layouts in flac.c: the side layouts */
+static const gchar *flac_layouts[] = {
+  NULL, "mono", "stereo", "3.0", "quad", "5.0(side)", "5.1(side)", "6.1",
+  "7.1"
+};
+
+/**
+ * kvs_flac_parse_streaminfo:
+ * @s: the stream
+ * @si: a STREAMINFO block's payload (34 bytes)
+ * @size: its size
+ */
+gboolean
+kvs_flac_parse_streaminfo (KvsMediaStream * s, const guint8 * si, gsize size)
+{
+  guint rate, channels, bps;
+
+  if (size < 18)
+    return FALSE;
+  rate = (si[10] << 12) | (si[11] << 4) | (si[12] >> 4);
+  channels = ((si[12] >> 1) & 7) + 1;
+  bps = (((si[12] & 1) << 4) | (si[13] >> 4)) + 1;
+  if (rate == 0)
+    return FALSE;
+  s->sample_rate = rate;
+  s->channels = channels;
+  s->channel_layout = flac_layouts[channels];
+  s->bits_per_raw_sample = bps;
+  s->sample_fmt = bps <= 16 ? "s16" : "s32";
+  return TRUE;
+}
+
+/* ---- MPEG audio (mpegaudiodecheader.c) ------------------------------------ */
+
+static const guint16 mpa_bit_rates[2][3][15] = {
+  {{0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448},
+      {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384},
+      {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}},
+  {{0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256},
+      {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},
+      {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}},
+};
+
+static const guint16 mpa_rates[3] = { 44100, 48000, 32000 };
+
+/**
+ * kvs_mpa_frame_bit_rate:
+ * @frame: an MPEG audio frame
+ * @size: the bytes available from it
+ * @frame_size: (out): the frame's size in bytes
+ *
+ * Returns: the frame header's bit rate in bit/s, 0 if it is not a frame
+ *     header (or free format)
+ */
+guint
+kvs_mpa_frame_bit_rate (const guint8 * frame, gsize size, guint * frame_size)
+{
+  guint32 h;
+  guint lsf, mpeg25, layer, br_idx, sr_idx, pad, rate, br;
+
+  if (size < 4)
+    return 0;
+  h = GST_READ_UINT32_BE (frame);
+  if ((h & 0xffe00000) != 0xffe00000)
+    return 0;
+  mpeg25 = !(h & (1 << 20));
+  lsf = mpeg25 ? 1 : !(h & (1 << 19));
+  if (((h >> 19) & 3) == 1)     /* reserved version */
+    return 0;
+  layer = 4 - ((h >> 17) & 3);
+  br_idx = (h >> 12) & 15;
+  sr_idx = (h >> 10) & 3;
+  pad = (h >> 9) & 1;
+  if (layer == 4 || br_idx == 0 || br_idx == 15 || sr_idx == 3)
+    return 0;
+  rate = mpa_rates[sr_idx] >> (lsf + mpeg25);
+  br = mpa_bit_rates[lsf][layer - 1][br_idx] * 1000;
+  switch (layer) {
+    case 1:
+      *frame_size = (br * 12 / rate + pad) * 4;
+      break;
+    case 2:
+      *frame_size = br * 144 / rate + pad;
+      break;
+    default:
+      *frame_size = br * (lsf ? 72 : 144) / rate + pad;
+      break;
+  }
+  return br;
 }

@@ -34,6 +34,24 @@ gboolean kvs_mpeg4_parse_config (KvsMediaStream * s, const guint8 * config,
 gboolean kvs_aac_parse_config (KvsMediaStream * s, const guint8 * asc,
     gsize size);
 
+gboolean kvs_vp8_parse_frame (KvsMediaStream * s, const guint8 * frame,
+    gsize size);
+
+gboolean kvs_vp9_parse_frame (KvsMediaStream * s, const guint8 * frame,
+    gsize size);
+
+gboolean kvs_opus_parse_head (KvsMediaStream * s, const guint8 * head,
+    gsize size);
+
+gboolean kvs_vorbis_parse_id (KvsMediaStream * s, const guint8 * id,
+    gsize size);
+
+gboolean kvs_flac_parse_streaminfo (KvsMediaStream * s, const guint8 * si,
+    gsize size);
+
+guint kvs_mpa_frame_bit_rate (const guint8 * frame, gsize size,
+    guint * frame_size);
+
 const gchar *kvs_codec_long_name (const gchar * codec_name);
 
 G_END_DECLS

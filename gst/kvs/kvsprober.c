@@ -17,6 +17,7 @@ G_DEFINE_QUARK (kvs - prober - error - quark, kvs_prober_error);
 
 static const KvsProberClass *const probers[] = {
   &kvs_mp4_prober,
+  &kvs_mkv_prober,
 };
 
 /**

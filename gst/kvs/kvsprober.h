@@ -66,5 +66,7 @@ const KvsProberClass *kvs_prober_find (const GstCaps * caps);
 
 extern const KvsProberClass kvs_mp4_prober;
 
+extern const KvsProberClass kvs_mkv_prober;
+
 G_END_DECLS
 #endif /* __KVS_PROBER_H__ */

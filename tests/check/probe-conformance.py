@@ -65,6 +65,25 @@ GST_CORPUS = [
      + A.format(n=94, rate=48000, ch=2) + " ! avenc_aac ! aacparse ! m."),
     ("m4a_aac_stereo.m4a", A.format(n=130, rate=44100, ch=2) + " ! avenc_aac ! aacparse ! mp4mux ! filesink location=OUT"),
     ("m4a_aac_mono.m4a", A.format(n=130, rate=22050, ch=1) + " ! avenc_aac ! aacparse ! mp4mux ! filesink location=OUT"),
+    ("mkv_h264_aac.mkv",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x264enc bframes=2 ! h264parse ! matroskamux name=m ! filesink location=OUT "
+     + A.format(n=94, rate=48000, ch=2) + " ! avenc_aac ! aacparse ! m."),
+    ("mkv_h264_mp3_mono.mkv",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x264enc bframes=0 ! h264parse ! matroskamux name=m ! filesink location=OUT "
+     + A.format(n=86, rate=44100, ch=1) + " ! lamemp3enc ! mpegaudioparse ! m."),
+    ("mkv_vp9_opus51.mkv",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! vp9enc deadline=1 ! matroskamux name=m ! filesink location=OUT "
+     + "audiotestsrc num-buffers=94 samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=6,channel-mask=(bitmask)0x3f"
+     + " ! opusenc ! m."),
+    ("mkv_h265_flac.mkv",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x265enc ! h265parse ! matroskamux name=m ! filesink location=OUT "
+     + A.format(n=86, rate=44100, ch=2) + " ! flacenc ! flacparse ! m."),
+    ("webm_vp8_vorbis.webm",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! vp8enc deadline=1 ! webmmux name=m ! filesink location=OUT "
+     + A.format(n=86, rate=44100, ch=2) + " ! vorbisenc ! m."),
+    ("webm_vp9_opus.webm",
+     V.format(n=50, w=500, h=600, fps="25/1") + " ! vp9enc deadline=1 ! webmmux name=m ! filesink location=OUT "
+     + A.format(n=94, rate=48000, ch=2) + " ! opusenc ! m."),
 ]
 
 # name, ffmpeg arguments (lavfi sources): what GStreamer 1.22 cannot make
