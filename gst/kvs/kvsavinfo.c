@@ -72,6 +72,15 @@ add_seconds (JsonBuilder * b, const gchar * name, gdouble v)
   add_str (b, name, g_ascii_formatd (buf, sizeof (buf), "%.6f", v));
 }
 
+/* the time base as a double, and times as ffprobe computes them: the
+ * timestamp times this (not divided by the denominator: the last digit
+ * can differ) */
+static gdouble
+time_base (const KvsMediaStream * s)
+{
+  return (gdouble) s->tb_num / (gdouble) s->tb_den;
+}
+
 /* av_fourcc_make_string(): printable bytes as they are, others as [n] */
 static gchar *
 tag_string (guint32 tag)
@@ -153,13 +162,11 @@ add_stream (JsonBuilder * b, guint index, const KvsMediaStream * s)
   add_ratio (b, "time_base", s->tb_num, s->tb_den, "/");
   if (s->start_pts != KVS_UNKNOWN && s->tb_den > 0) {
     add_int (b, "start_pts", s->start_pts);
-    add_seconds (b, "start_time", (gdouble) s->start_pts * s->tb_num /
-        s->tb_den);
+    add_seconds (b, "start_time", s->start_pts * time_base (s));
   }
   if (s->duration_ts != KVS_UNKNOWN && s->tb_den > 0) {
     add_int (b, "duration_ts", s->duration_ts);
-    add_seconds (b, "duration", (gdouble) s->duration_ts * s->tb_num /
-        s->tb_den);
+    add_seconds (b, "duration", s->duration_ts * time_base (s));
   }
   add_int_str (b, "bit_rate", s->bit_rate);
   add_int_str (b, "max_bit_rate", s->max_bit_rate);

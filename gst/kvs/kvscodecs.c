@@ -43,8 +43,10 @@ static const struct
   {"mpeg2video", "MPEG-2 video"},
   {"mpeg4", "MPEG-4 part 2"},
   {"opus", "Opus (Opus Interactive Audio Codec)"},
+  {"pcm_alaw", "PCM A-law / G.711 A-law"},
   {"pcm_f32le", "PCM 32-bit floating point little-endian"},
   {"pcm_f64le", "PCM 64-bit floating point little-endian"},
+  {"pcm_mulaw", "PCM mu-law / G.711 mu-law"},
   {"pcm_s16le", "PCM signed 16-bit little-endian"},
   {"pcm_s24le", "PCM signed 24-bit little-endian"},
   {"pcm_s32le", "PCM signed 32-bit little-endian"},
@@ -975,35 +977,105 @@ kvs_vorbis_parse_id (KvsMediaStream * s, const guint8 * id, gsize size)
   return TRUE;
 }
 
-/* flac_channel_layouts in flac.c: the side layouts */
-static const gchar *flac_layouts[] = {
-  NULL, "mono", "stereo", "3.0", "quad", "5.0(side)", "5.1(side)", "6.1",
-  "7.1"
+/* ---- channel layouts ------------------------------------------------------ */
+
+static const struct
+{
+  guint64 mask;
+  const gchar *name;
+} layouts[] = {
+  /* av_channel_layout_describe()'s names, in FFmpeg's table order */
+  {0x4, "mono"}, {0x3, "stereo"}, {0xb, "2.1"}, {0x7, "3.0"},
+  {0x103, "3.0(back)"}, {0x107, "4.0"}, {0x33, "quad"}, {0x603, "quad(side)"},
+  {0xf, "3.1"}, {0x37, "5.0"}, {0x607, "5.0(side)"}, {0x10f, "4.1"},
+  {0x3f, "5.1"}, {0x60f, "5.1(side)"}, {0x707, "6.0"}, {0x6c7, "6.0(front)"},
+  {0x137, "hexagonal"}, {0x70f, "6.1"}, {0x13f, "6.1(back)"},
+  {0x6cf, "6.1(front)"}, {0x637, "7.0"}, {0x6f7, "7.0(front)"},
+  {0x63f, "7.1"}, {0xff, "7.1(wide)"}, {0x6cf | 0x30, "7.1(wide-side)"},
+  {0x2d63f, "7.1(top)"}, {0x737, "octagonal"},
+};
+
+/**
+ * kvs_channel_layout_name:
+ * @mask: a WAVEFORMATEXTENSIBLE channel mask (FFmpeg's channel bits)
+ *
+ * Returns: (nullable): ffprobe's name of the layout, or %NULL when FFmpeg
+ *     has no name for it
+ */
+const gchar *
+kvs_channel_layout_name (guint64 mask)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (layouts); i++)
+    if (layouts[i].mask == mask)
+      return layouts[i].name;
+  return NULL;
+}
+
+/**
+ * kvs_channel_layout_default:
+ * @channels: a channel count
+ * @table: the codec's layout per count, from 1 channel, NULL-terminated
+ *
+ * Returns: (nullable): the name of the codec's layout for @channels
+ */
+const gchar *
+kvs_channel_layout_default (gint64 channels, const gchar * const *table)
+{
+  gint64 i;
+
+  for (i = 1; table[i - 1] != NULL; i++)
+    if (i == channels)
+      return table[i - 1];
+  return NULL;
+}
+
+/* ---- FLAC ---------------------------------------------------------------- */
+
+/* libavcodec/flac.c: the layouts of 1 to 8 channels */
+static const gchar *const flac_layouts[] = {
+  "mono", "stereo", "3.0", "quad", "5.0(side)", "5.1(side)", "6.1", "7.1",
+  NULL
 };
 
 /**
  * kvs_flac_parse_streaminfo:
  * @s: the stream
- * @si: a STREAMINFO block's payload (34 bytes)
- * @size: its size
+ * @si: a STREAMINFO block's 34 bytes
+ * @size: their size
+ * @total_samples: (out) (optional): the stream's length in samples, 0 if
+ *     unknown
  */
 gboolean
-kvs_flac_parse_streaminfo (KvsMediaStream * s, const guint8 * si, gsize size)
+kvs_flac_parse_streaminfo (KvsMediaStream * s, const guint8 * si, gsize size,
+    guint64 * total_samples)
 {
+  KvsBits b;
   guint rate, channels, bps;
+  guint64 total;
 
-  if (size < 18)
+  if (size < 34)
     return FALSE;
-  rate = (si[10] << 12) | (si[11] << 4) | (si[12] >> 4);
-  channels = ((si[12] >> 1) & 7) + 1;
-  bps = (((si[12] & 1) << 4) | (si[13] >> 4)) + 1;
-  if (rate == 0)
+  kvs_bits_init (&b, si, size, FALSE);
+  kvs_bits_skip (&b, 16 + 16 + 24 + 24);
+  rate = kvs_bits_read (&b, 20);
+  channels = kvs_bits_read (&b, 3) + 1;
+  bps = kvs_bits_read (&b, 5) + 1;
+  total = (guint64) kvs_bits_read (&b, 4) << 32;
+  total |= kvs_bits_read (&b, 32);
+  if (b.overrun || rate == 0)
     return FALSE;
+
+  s->codec_name = "flac";
   s->sample_rate = rate;
   s->channels = channels;
-  s->channel_layout = flac_layouts[channels];
+  s->channel_layout = kvs_channel_layout_default (channels, flac_layouts);
   s->bits_per_raw_sample = bps;
+  /* the decoder's output: 16 bits or less in s16, more in s32 */
   s->sample_fmt = bps <= 16 ? "s16" : "s32";
+  if (total_samples)
+    *total_samples = total;
   return TRUE;
 }
 

@@ -46,11 +46,17 @@ gboolean kvs_opus_parse_head (KvsMediaStream * s, const guint8 * head,
 gboolean kvs_vorbis_parse_id (KvsMediaStream * s, const guint8 * id,
     gsize size);
 
-gboolean kvs_flac_parse_streaminfo (KvsMediaStream * s, const guint8 * si,
-    gsize size);
 
 guint kvs_mpa_frame_bit_rate (const guint8 * frame, gsize size,
     guint * frame_size);
+
+gboolean kvs_flac_parse_streaminfo (KvsMediaStream * s, const guint8 * si,
+    gsize size, guint64 * total_samples);
+
+const gchar *kvs_channel_layout_name (guint64 mask);
+
+const gchar *kvs_channel_layout_default (gint64 channels,
+    const gchar * const *table);
 
 const gchar *kvs_codec_long_name (const gchar * codec_name);
 

@@ -1007,7 +1007,7 @@ read_codec_private (KvsMediaStream * s, const TrackEntry * t)
     read_vorbis_private (s, d, size);
   else if (g_strcmp0 (s->codec_name, "flac") == 0 && size >= 8 + 34 &&
       memcmp (d, "fLaC", 4) == 0)
-    kvs_flac_parse_streaminfo (s, d + 8, size - 8);
+    kvs_flac_parse_streaminfo (s, d + 8, size - 8, NULL);
   else if (g_strcmp0 (s->codec_name, "vp9") == 0)
     read_vp9_private (s, d, size);
   else if (size >= 20 && g_str_has_prefix (t->codec_id, "V_MS/VFW/FOURCC"))

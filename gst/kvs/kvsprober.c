@@ -18,6 +18,10 @@ G_DEFINE_QUARK (kvs - prober - error - quark, kvs_prober_error);
 static const KvsProberClass *const probers[] = {
   &kvs_mp4_prober,
   &kvs_mkv_prober,
+  &kvs_mpa_prober,
+  &kvs_wav_prober,
+  &kvs_flac_prober,
+  &kvs_ogg_prober,
 };
 
 /**

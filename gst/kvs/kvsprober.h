@@ -16,6 +16,14 @@
 
 G_BEGIN_DECLS
 #define KVS_PROBER_DONE G_MAXUINT64
+/* With random access only: from feed, "the last @n bytes" (@n at most
+ * KVS_PROBER_TAIL_MAX), for a prober that needs the end of a file whose
+ * size it does not know; the reader jumps there (or stays where it is if
+ * that is behind it). */
+#define KVS_PROBER_TAIL_MAX (G_GUINT64_CONSTANT (1) << 32)
+#define KVS_PROBER_FROM_END(n) (KVS_PROBER_DONE - 1 - (guint64) (n))
+#define KVS_PROBER_IS_FROM_END(want) \
+  ((want) != KVS_PROBER_DONE && (want) >= KVS_PROBER_DONE - 1 - KVS_PROBER_TAIL_MAX)
 #define KVS_PROBER_ERROR (kvs_prober_error_quark ())
     GQuark kvs_prober_error_quark (void);
 
@@ -65,6 +73,10 @@ typedef struct
 const KvsProberClass *kvs_prober_find (const GstCaps * caps);
 
 extern const KvsProberClass kvs_mp4_prober;
+extern const KvsProberClass kvs_mpa_prober;
+extern const KvsProberClass kvs_wav_prober;
+extern const KvsProberClass kvs_flac_prober;
+extern const KvsProberClass kvs_ogg_prober;
 
 extern const KvsProberClass kvs_mkv_prober;
 

@@ -37,6 +37,8 @@ FORMAT_FIELDS = ["nb_streams", "format_name", "format_long_name", "duration", "s
 
 V = "videotestsrc num-buffers={n} ! video/x-raw,format=I420,width={w},height={h},framerate={fps}"
 A = "audiotestsrc num-buffers={n} samplesperbuffer=1024 ! audio/x-raw,rate={rate},channels={ch}"
+A51 = ("audiotestsrc num-buffers={n} samplesperbuffer=1024 ! audio/x-raw,rate=48000,channels=6,"
+       "channel-mask=(bitmask)0x3f")
 
 # name, GStreamer launch line (OUT is the file)
 GST_CORPUS = [
@@ -80,6 +82,30 @@ GST_CORPUS = [
      + A.format(n=86, rate=44100, ch=2) + " ! flacenc ! flacparse ! m."),
     ("webm_vp8_vorbis.webm",
      V.format(n=50, w=320, h=240, fps="25/1") + " ! vp8enc deadline=1 ! webmmux name=m ! filesink location=OUT "
+     + A.format(n=86, rate=44100, ch=2) + " ! vorbisenc ! m."),
+    ("mp3_cbr_stereo.mp3", A.format(n=130, rate=44100, ch=2)
+     + " ! lamemp3enc target=bitrate bitrate=128 cbr=true ! mpegaudioparse ! filesink location=OUT"),
+    ("mp3_cbr_mono_id3.mp3", A.format(n=130, rate=44100, ch=1) + " ! lamemp3enc target=bitrate bitrate=64 cbr=true"
+     " ! mpegaudioparse ! taginject tags=title=Test,artist=Me ! id3v2mux ! filesink location=OUT"),
+    ("mp3_vbr_xing.mp3", A.format(n=140, rate=48000, ch=2)
+     + " ! lamemp3enc target=quality quality=4 ! mpegaudioparse ! xingmux ! filesink location=OUT"),
+    ("mp3_vbr_noxing.mp3", A.format(n=140, rate=48000, ch=2)
+     + " ! lamemp3enc target=quality quality=4 ! mpegaudioparse ! filesink location=OUT"),
+    ("aac_adts_stereo.aac", A.format(n=130, rate=44100, ch=2)
+     + " ! avenc_aac ! aacparse ! audio/mpeg,stream-format=adts ! filesink location=OUT"),
+    ("aac_adts_51.aac", A51.format(n=140)
+     + " ! avenc_aac ! aacparse ! audio/mpeg,stream-format=adts ! filesink location=OUT"),
+    ("wav_s16_stereo.wav", A.format(n=130, rate=44100, ch=2)
+     + " ! audioconvert ! audio/x-raw,format=S16LE ! wavenc ! filesink location=OUT"),
+    ("wav_s24_51.wav", A51.format(n=140) + " ! audioconvert ! audio/x-raw,format=S24LE ! wavenc ! filesink location=OUT"),
+    ("wav_f32_mono.wav", A.format(n=140, rate=48000, ch=1)
+     + " ! audioconvert ! audio/x-raw,format=F32LE ! wavenc ! filesink location=OUT"),
+    ("flac_s16_stereo.flac", A.format(n=130, rate=44100, ch=2)
+     + " ! audioconvert ! audio/x-raw,format=S16LE ! flacenc ! filesink location=OUT"),
+    ("flac_s24_51.flac", A51.format(n=140) + " ! audioconvert ! audio/x-raw,format=S24LE ! flacenc ! filesink location=OUT"),
+    ("ogg_vorbis_stereo.ogg", A.format(n=130, rate=44100, ch=2) + " ! vorbisenc ! oggmux ! filesink location=OUT"),
+    ("ogg_opus_51.ogg", A51.format(n=140) + " ! opusenc ! oggmux ! filesink location=OUT"),
+    ("ogg_theora_vorbis.ogv", V.format(n=50, w=320, h=240, fps="25/1") + " ! theoraenc ! oggmux name=m ! filesink location=OUT "
      + A.format(n=86, rate=44100, ch=2) + " ! vorbisenc ! m."),
     ("webm_vp9_opus.webm",
      V.format(n=50, w=500, h=600, fps="25/1") + " ! vp9enc deadline=1 ! webmmux name=m ! filesink location=OUT "
