@@ -197,6 +197,7 @@ gst_kvs_probe_init (GstKvsProbe * self)
   self->format = DEFAULT_FORMAT;
   self->json_location = g_strdup (DEFAULT_JSON_LOCATION);
   self->typefind = gst_adapter_new ();
+  g_cond_init (&self->playing_cond);
 }
 
 static void
@@ -222,6 +223,7 @@ gst_kvs_probe_finalize (GObject * object)
 
   gst_kvs_probe_reset (self);
   g_object_unref (self->typefind);
+  g_cond_clear (&self->playing_cond);
   g_free (self->json_location);
   g_free (self->run_location);
 
@@ -271,6 +273,37 @@ gst_kvs_probe_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_UNLOCK (self);
 }
 
+static void
+gst_kvs_probe_set_playing (GstKvsProbe * self, gboolean playing,
+    gboolean flushing)
+{
+  GST_OBJECT_LOCK (self);
+  self->playing = playing;
+  self->flushing = flushing;
+  g_cond_broadcast (&self->playing_cond);
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* As the pipeline's sink, kvsprobe ends the pipeline (its result, an
+ * error, EOS) only once the pipeline plays, as a base sink does after
+ * prerolling: an application (gst-launch-1.0 among them) that sees the end
+ * while still bringing the pipeline up can miss it. Returns FALSE when the
+ * element is shut down instead. */
+static gboolean
+gst_kvs_probe_wait_playing (GstKvsProbe * self)
+{
+  gboolean playing;
+
+  if (!GST_OBJECT_FLAG_IS_SET (self, GST_ELEMENT_FLAG_SINK))
+    return TRUE;
+  GST_OBJECT_LOCK (self);
+  while (!self->playing && !self->flushing)
+    g_cond_wait (&self->playing_cond, GST_OBJECT_GET_LOCK (self));
+  playing = self->playing;
+  GST_OBJECT_UNLOCK (self);
+  return playing;
+}
+
 static GstStateChangeReturn
 gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
 {
@@ -297,11 +330,27 @@ gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
       break;
   }
 
+  switch (transition) {
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      gst_kvs_probe_set_playing (self, TRUE, FALSE);
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      gst_kvs_probe_set_playing (self, FALSE, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      /* release a streaming thread waiting for PLAYING */
+      gst_kvs_probe_set_playing (self, FALSE, TRUE);
+      break;
+    default:
+      break;
+  }
+
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
 
   switch (transition) {
     case GST_STATE_CHANGE_PAUSED_TO_READY:
       gst_kvs_probe_reset (self);
+      gst_kvs_probe_set_playing (self, FALSE, FALSE);
       break;
     default:
       break;
@@ -482,6 +531,10 @@ gst_kvs_probe_loop (GstPad * pad)
   GstBuffer *buf = NULL;
   GstMapInfo map;
 
+  if (self->done || self->failed) {
+    gst_pad_pause_task (pad);
+    return;
+  }
   if (!gst_pad_peer_query_duration (pad, GST_FORMAT_BYTES, &size) || size < 0)
     goto no_size;
   self->size = size;
@@ -523,6 +576,10 @@ gst_kvs_probe_loop (GstPad * pad)
       goto no_progress;
   }
 
+  if (!gst_kvs_probe_wait_playing (self)) {
+    gst_pad_pause_task (pad);
+    return;
+  }
   gst_kvs_probe_finish (self);
 
 done:
@@ -536,6 +593,7 @@ done:
   /* ERRORS */
 no_size:
   {
+    gst_kvs_probe_wait_playing (self);
     KVS_ELEMENT_ERROR (self, STREAM, FAILED, KVS_ERRNUM_PROBE_OPEN,
         ("Upstream does not tell the stream's size."), (NULL));
     self->failed = TRUE;
@@ -547,6 +605,7 @@ pull_failed:
       gst_pad_pause_task (pad);
       return;
     }
+    gst_kvs_probe_wait_playing (self);
     KVS_ELEMENT_ERROR (self, STREAM, FAILED, KVS_ERRNUM_PROBE_EOF,
         ("Could not read the stream at byte %" G_GUINT64_FORMAT ": %s.",
             self->want, gst_flow_get_name (ret)), (NULL));
@@ -555,6 +614,7 @@ pull_failed:
   }
 no_progress:
   {
+    gst_kvs_probe_wait_playing (self);
     KVS_ELEMENT_ERROR (self, STREAM, DEMUX, KVS_ERRNUM_PROBE_STREAMINFO,
         ("The stream's headers are damaged."), (NULL));
     self->failed = TRUE;
@@ -654,6 +714,10 @@ gst_kvs_probe_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     case GST_EVENT_EOS:
       if (!self->typefound)
         gst_kvs_probe_start_prober (self);
+      if (!gst_kvs_probe_wait_playing (self)) {
+        gst_event_unref (event);
+        return FALSE;
+      }
       gst_kvs_probe_finish (self);
       if (GST_OBJECT_FLAG_IS_SET (self, GST_ELEMENT_FLAG_SINK)) {
         /* the pipeline's sink: it ends here */

@@ -43,6 +43,11 @@ struct _GstKvsProbe
   GstKvsProbeFormat format;
   gchar *json_location;
 
+  /* under the object lock: whether the element plays, or shuts down */
+  gboolean playing;
+  gboolean flushing;
+  GCond playing_cond;
+
   /* streaming state */
   GstKvsProbeFormat run_format;
   gchar *run_location;

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Runs gst-launch-1.0 pipelines many times in a row: none may hang.
+
+Applications, gst-launch-1.0 among them, can miss the end of a pipeline
+whose sink ends it while the pipeline is still being brought up; an element
+that gets this wrong hangs some runs. Each pipeline below runs RUNS times,
+each under a time limit; a run that does not end in time, or ends with
+another exit status than expected, fails the test.
+
+  launch-stress.py [RUNS]
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+LIMIT = 20
+
+
+def make_inputs(tmp):
+    mp4 = os.path.join(tmp, "in.mp4")
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=30", "!",
+                    "video/x-raw,format=I420,width=160,height=120", "!", "x264enc", "speed-preset=ultrafast",
+                    "!", "h264parse", "!", "mp4mux", "!", "filesink", f"location={mp4}"], check=True, timeout=60)
+    noise = os.path.join(tmp, "noise.bin")
+    with open(noise, "wb") as f:
+        f.write(os.urandom(20000))
+    return mp4, noise
+
+
+def main():
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    with tempfile.TemporaryDirectory(prefix="kvs-stress-") as tmp:
+        mp4, noise = make_inputs(tmp)
+        out = os.path.join(tmp, "out.json")
+        # (pipeline, expected exit status: 0 success, 1 error)
+        cases = [
+            (f"filesrc location={mp4} ! kvsprobe json-location={out}", 0),
+            (f"filesrc location={mp4} ! queue ! kvsprobe json-location={out}", 0),
+            (f"filesrc location={noise} ! kvsprobe", 1),
+            (f"filesrc location={noise} ! queue ! kvsprobe", 1),
+        ]
+        failed = 0
+        for line, want in cases:
+            bad = 0
+            for _ in range(runs):
+                try:
+                    p = subprocess.run(["gst-launch-1.0", "-q"] + line.split(), capture_output=True, timeout=LIMIT)
+                    if p.returncode != want:
+                        bad += 1
+                except subprocess.TimeoutExpired:
+                    bad += 1
+            print(f"{'ok  ' if bad == 0 else 'FAIL'} {runs - bad}/{runs}: {line}")
+            failed += bad > 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
