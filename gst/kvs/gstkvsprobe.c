@@ -474,6 +474,8 @@ gst_kvs_probe_typefind (GstKvsProbe * self, const guint8 * data, gsize size)
   if (self->prober == NULL)
     return FALSE;
   self->state = self->prober->new_state (self->pull);
+  if (self->pull && self->prober->set_size != NULL)
+    self->prober->set_size (self->state, self->size);
   return TRUE;
 }
 

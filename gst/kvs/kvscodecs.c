@@ -51,6 +51,7 @@ static const struct
   {"pcm_s24le", "PCM signed 24-bit little-endian"},
   {"pcm_s32le", "PCM signed 32-bit little-endian"},
   {"pcm_u8", "PCM unsigned 8-bit"},
+  {"text", "raw UTF-8 text"},
   {"theora", "Theora"},
   {"truehd", "TrueHD"},
   {"vorbis", "Vorbis"},
@@ -1136,4 +1137,120 @@ kvs_mpa_frame_bit_rate (const guint8 * frame, gsize size, guint * frame_size)
       break;
   }
   return br;
+}
+
+/**
+ * kvs_mpa_read_header:
+ * @header: the four header bytes, big-endian
+ * @h: (out): the frame's header
+ *
+ * Returns: %TRUE for a valid header (free-format frames are not)
+ */
+gboolean
+kvs_mpa_read_header (guint32 header, KvsMpaHeader * h)
+{
+  guint version = (header >> 19) & 3, layer = 4 - ((header >> 17) & 3);
+  guint br = (header >> 12) & 15, sr = (header >> 10) & 3;
+  guint pad = (header >> 9) & 1;
+  gboolean lsf = version != 3;
+  gint64 rate;
+
+  if ((header & 0xffe00000) != 0xffe00000 || version == 1 || layer == 4 ||
+      br == 0 || br == 15 || sr == 3)
+    return FALSE;
+  h->layer = layer;
+  h->sample_rate =
+      (gint) mpa_rates[sr] >> (version == 3 ? 0 : version == 2 ? 1 : 2);
+  h->bit_rate = (gint64) mpa_bit_rates[lsf][layer - 1][br] * 1000;
+  h->channels = ((header >> 6) & 3) == 3 ? 1 : 2;
+  rate = h->sample_rate;
+  switch (layer) {
+    case 1:
+      h->frame_bytes = (guint) ((12 * h->bit_rate / rate + pad) * 4);
+      h->samples = 384;
+      break;
+    case 2:
+      h->frame_bytes = (guint) (144 * h->bit_rate / rate + pad);
+      h->samples = 1152;
+      break;
+    default:
+      h->frame_bytes = (guint) ((lsf ? 72 : 144) * h->bit_rate / rate + pad);
+      h->samples = lsf ? 576 : 1152;
+      break;
+  }
+  return TRUE;
+}
+
+/**
+ * kvs_mpa_fill:
+ * @s: the stream
+ * @h: its first frame's header
+ *
+ * What FFmpeg's float MPEG audio decoders report.
+ */
+void
+kvs_mpa_fill (KvsMediaStream * s, const KvsMpaHeader * h)
+{
+  static const gchar *names[] = { "mp1", "mp2", "mp3" };
+
+  s->codec_name = names[h->layer - 1];
+  s->sample_fmt = "fltp";
+  s->sample_rate = h->sample_rate;
+  s->channels = h->channels;
+  s->channel_layout = h->channels == 1 ? "mono" : "stereo";
+}
+
+/* ---- ADTS ---------------------------------------------------------------- */
+
+/**
+ * kvs_adts_read_header:
+ * @data: the bytes at a frame's start
+ * @size: at least 7
+ * @h: (out): the frame's header
+ *
+ * Returns: %TRUE if @data starts with a valid ADTS header
+ */
+gboolean
+kvs_adts_read_header (const guint8 * data, gsize size, KvsAdtsHeader * h)
+{
+  guint sr, blocks;
+
+  if (size < 7 || data[0] != 0xff || (data[1] & 0xf6) != 0xf0)
+    return FALSE;
+  sr = (data[2] >> 2) & 0x0f;
+  if (sr >= G_N_ELEMENTS (aac_rates))
+    return FALSE;
+  h->frame_bytes = ((data[3] & 0x03) << 11) | (data[4] << 3) | (data[5] >> 5);
+  if (h->frame_bytes < 7)
+    return FALSE;
+  blocks = (data[6] & 0x03) + 1;
+  h->sample_rate = aac_rates[sr];
+  h->samples = blocks * 1024;
+  h->bit_rate = (gint64) h->frame_bytes * 8 * h->sample_rate / h->samples;
+  return TRUE;
+}
+
+/**
+ * kvs_aac_parse_adts:
+ * @s: the stream
+ * @data: an ADTS frame header
+ * @size: its size, at least 7
+ *
+ * Fills @s as the AudioSpecificConfig the header stands for would.
+ */
+gboolean
+kvs_aac_parse_adts (KvsMediaStream * s, const guint8 * data, gsize size)
+{
+  KvsAdtsHeader h;
+  guint8 asc[2];
+  guint aot, sr, ch;
+
+  if (!kvs_adts_read_header (data, size, &h))
+    return FALSE;
+  aot = (data[2] >> 6) + 1;
+  sr = (data[2] >> 2) & 0x0f;
+  ch = ((data[2] & 0x01) << 2) | (data[3] >> 6);
+  asc[0] = (aot << 3) | (sr >> 1);
+  asc[1] = ((sr & 1) << 7) | (ch << 3);
+  return kvs_aac_parse_config (s, asc, sizeof (asc));
 }

@@ -58,6 +58,53 @@ const gchar *kvs_channel_layout_name (guint64 mask);
 const gchar *kvs_channel_layout_default (gint64 channels,
     const gchar * const *table);
 
+/**
+ * KvsMpaHeader:
+ * @frame_bytes: the frame's size, header included
+ * @samples: samples per channel in the frame
+ * @bit_rate: the header's bit rate, in bit/s
+ * @sample_rate: in Hz
+ * @channels: 1 or 2
+ * @layer: 1, 2 or 3
+ *
+ * An MPEG audio frame header, as FFmpeg's ff_mpa_decode_header reads it.
+ */
+typedef struct
+{
+  guint frame_bytes;
+  guint samples;
+  gint64 bit_rate;
+  gint sample_rate;
+  guint channels;
+  guint layer;
+} KvsMpaHeader;
+
+gboolean kvs_mpa_read_header (guint32 header, KvsMpaHeader * h);
+
+void kvs_mpa_fill (KvsMediaStream * s, const KvsMpaHeader * h);
+
+/**
+ * KvsAdtsHeader:
+ * @frame_bytes: aac_frame_length, header included
+ * @samples: samples per channel (1024 per raw data block)
+ * @bit_rate: frame_bytes * 8 * sample_rate / samples, as FFmpeg's
+ *     ADTS header reader computes it
+ * @sample_rate: in Hz
+ */
+typedef struct
+{
+  guint frame_bytes;
+  guint samples;
+  gint64 bit_rate;
+  gint sample_rate;
+} KvsAdtsHeader;
+
+gboolean kvs_adts_read_header (const guint8 * data, gsize size,
+    KvsAdtsHeader * h);
+
+gboolean kvs_aac_parse_adts (KvsMediaStream * s, const guint8 * data,
+    gsize size);
+
 const gchar *kvs_codec_long_name (const gchar * codec_name);
 
 G_END_DECLS

@@ -82,6 +82,14 @@ void kvs_media_info_free (KvsMediaInfo * info);
 KvsMediaStream *kvs_media_info_add_stream (KvsMediaInfo * info,
     KvsMediaType type);
 
+void kvs_media_approximate (gdouble v, gint64 max, gint * num, gint * den);
+
+void kvs_media_guess_frame_rate (gint64 frames, gint64 span, gint tb_num,
+    gint tb_den, gint * num, gint * den);
+
+void kvs_media_frame_rate_from_pts (gint64 * pts, guint n, gint tb_num,
+    gint tb_den, gint * num, gint * den);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvsMediaInfo, kvs_media_info_free);
 
 G_END_DECLS

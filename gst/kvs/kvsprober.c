@@ -22,6 +22,8 @@ static const KvsProberClass *const probers[] = {
   &kvs_wav_prober,
   &kvs_flac_prober,
   &kvs_ogg_prober,
+  &kvs_ts_prober,
+  &kvs_flv_prober,
 };
 
 /**

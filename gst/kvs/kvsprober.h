@@ -53,6 +53,9 @@ typedef enum
  *     all it needs
  * @finish: at the end of the stream (or when done), of @size bytes in all,
  *     fills @info
+ * @set_size: (nullable): told the stream's size in bytes, when the reader
+ *     knows it (pull mode), right after @new_state; a prober that wants
+ *     the end of a file (an MPEG-TS's last timestamps) jumps there
  *
  * A container prober: a push parser that may ask to skip ahead, so that the
  * same code reads a file by its index in pull mode and a stream passing
@@ -68,6 +71,7 @@ typedef struct
       gsize size);
     gboolean (*finish) (gpointer state, guint64 size, KvsMediaInfo * info,
       GError ** error);
+  void (*set_size) (gpointer state, guint64 size);
 } KvsProberClass;
 
 const KvsProberClass *kvs_prober_find (const GstCaps * caps);
@@ -79,6 +83,8 @@ extern const KvsProberClass kvs_flac_prober;
 extern const KvsProberClass kvs_ogg_prober;
 
 extern const KvsProberClass kvs_mkv_prober;
+extern const KvsProberClass kvs_ts_prober;
+extern const KvsProberClass kvs_flv_prober;
 
 G_END_DECLS
 #endif /* __KVS_PROBER_H__ */

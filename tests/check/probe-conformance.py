@@ -83,6 +83,21 @@ GST_CORPUS = [
     ("webm_vp8_vorbis.webm",
      V.format(n=50, w=320, h=240, fps="25/1") + " ! vp8enc deadline=1 ! webmmux name=m ! filesink location=OUT "
      + A.format(n=86, rate=44100, ch=2) + " ! vorbisenc ! m."),
+    ("ts_h264_aac.ts",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x264enc bframes=2 ! h264parse ! mpegtsmux name=m ! filesink location=OUT "
+     + A.format(n=94, rate=48000, ch=2) + " ! avenc_aac ! aacparse ! m."),
+    ("ts_h264_mp2.ts",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x264enc bframes=0 ! h264parse ! mpegtsmux name=m ! filesink location=OUT "
+     + A.format(n=94, rate=48000, ch=2) + " ! avenc_mp2 ! mpegaudioparse ! m."),
+    ("ts_h265_aac51.ts",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x265enc ! h265parse ! mpegtsmux name=m ! filesink location=OUT "
+     + A51.format(n=94) + " ! avenc_aac ! aacparse ! m."),
+    ("flv_h264_aac.flv",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x264enc bframes=2 ! h264parse ! flvmux name=m ! filesink location=OUT "
+     + A.format(n=86, rate=44100, ch=2) + " ! avenc_aac ! aacparse ! m."),
+    ("flv_h264_mp3.flv",
+     V.format(n=50, w=320, h=240, fps="25/1") + " ! x264enc bframes=0 ! h264parse ! flvmux name=m ! filesink location=OUT "
+     + A.format(n=86, rate=44100, ch=2) + " ! lamemp3enc ! mpegaudioparse ! m."),
     ("mp3_cbr_stereo.mp3", A.format(n=130, rate=44100, ch=2)
      + " ! lamemp3enc target=bitrate bitrate=128 cbr=true ! mpegaudioparse ! filesink location=OUT"),
     ("mp3_cbr_mono_id3.mp3", A.format(n=130, rate=44100, ch=1) + " ! lamemp3enc target=bitrate bitrate=64 cbr=true"
