@@ -158,6 +158,24 @@ static const guint8 sar_table[17][2] = {
   {4, 3}, {3, 2}, {2, 1},
 };
 
+/* The VUI's aspect_ratio_info, the same in H.264 and H.265. */
+static void
+read_vui_aspect_ratio (KvsBits * b, KvsMediaStream * s)
+{
+  guint idc;
+
+  if (!kvs_bits_read (b, 1))    /* aspect_ratio_info_present */
+    return;
+  idc = kvs_bits_read (b, 8);
+  if (idc == 255) {
+    s->sar_num = kvs_bits_read (b, 16);
+    s->sar_den = kvs_bits_read (b, 16);
+  } else if (idc < G_N_ELEMENTS (sar_table)) {
+    s->sar_num = sar_table[idc][0];
+    s->sar_den = sar_table[idc][1];
+  }
+}
+
 /**
  * kvs_h264_parse_sps:
  * @s: the stream
@@ -240,17 +258,7 @@ kvs_h264_parse_sps (KvsMediaStream * s, const guint8 * nal, gsize size)
   s->sar_num = 0;
   s->sar_den = 0;
   if (kvs_bits_read (&b, 1)) {  /* vui_parameters_present */
-    if (kvs_bits_read (&b, 1)) {        /* aspect_ratio_info_present */
-      guint idc = kvs_bits_read (&b, 8);
-
-      if (idc == 255) {
-        s->sar_num = kvs_bits_read (&b, 16);
-        s->sar_den = kvs_bits_read (&b, 16);
-      } else if (idc < G_N_ELEMENTS (sar_table)) {
-        s->sar_num = sar_table[idc][0];
-        s->sar_den = sar_table[idc][1];
-      }
-    }
+    read_vui_aspect_ratio (&b, s);
     if (kvs_bits_read (&b, 1))  /* overscan_info_present */
       kvs_bits_skip (&b, 1);
     if (kvs_bits_read (&b, 1)) {        /* video_signal_type_present */
@@ -516,17 +524,7 @@ kvs_h265_parse_sps (KvsMediaStream * s, const guint8 * nal, gsize size)
 
   s->sar_num = s->sar_den = 0;
   if (kvs_bits_read (&b, 1)) {  /* vui_parameters_present */
-    if (kvs_bits_read (&b, 1)) {
-      guint idc = kvs_bits_read (&b, 8);
-
-      if (idc == 255) {
-        s->sar_num = kvs_bits_read (&b, 16);
-        s->sar_den = kvs_bits_read (&b, 16);
-      } else if (idc < G_N_ELEMENTS (sar_table)) {
-        s->sar_num = sar_table[idc][0];
-        s->sar_den = sar_table[idc][1];
-      }
-    }
+    read_vui_aspect_ratio (&b, s);
     if (kvs_bits_read (&b, 1))
       kvs_bits_skip (&b, 1);
     if (kvs_bits_read (&b, 1)) {
@@ -1105,38 +1103,12 @@ static const guint16 mpa_rates[3] = { 44100, 48000, 32000 };
 guint
 kvs_mpa_frame_bit_rate (const guint8 * frame, gsize size, guint * frame_size)
 {
-  guint32 h;
-  guint lsf, mpeg25, layer, br_idx, sr_idx, pad, rate, br;
+  KvsMpaHeader h;
 
-  if (size < 4)
+  if (size < 4 || !kvs_mpa_read_header (GST_READ_UINT32_BE (frame), &h))
     return 0;
-  h = GST_READ_UINT32_BE (frame);
-  if ((h & 0xffe00000) != 0xffe00000)
-    return 0;
-  mpeg25 = !(h & (1 << 20));
-  lsf = mpeg25 ? 1 : !(h & (1 << 19));
-  if (((h >> 19) & 3) == 1)     /* reserved version */
-    return 0;
-  layer = 4 - ((h >> 17) & 3);
-  br_idx = (h >> 12) & 15;
-  sr_idx = (h >> 10) & 3;
-  pad = (h >> 9) & 1;
-  if (layer == 4 || br_idx == 0 || br_idx == 15 || sr_idx == 3)
-    return 0;
-  rate = mpa_rates[sr_idx] >> (lsf + mpeg25);
-  br = mpa_bit_rates[lsf][layer - 1][br_idx] * 1000;
-  switch (layer) {
-    case 1:
-      *frame_size = (br * 12 / rate + pad) * 4;
-      break;
-    case 2:
-      *frame_size = br * 144 / rate + pad;
-      break;
-    default:
-      *frame_size = br * (lsf ? 72 : 144) / rate + pad;
-      break;
-  }
-  return br;
+  *frame_size = h.frame_bytes;
+  return (guint) h.bit_rate;
 }
 
 /**

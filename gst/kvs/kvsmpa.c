@@ -102,77 +102,42 @@ typedef struct
 
 /* ---- headers ------------------------------------------------------------- */
 
-static const guint16 mpa_rates[3] = { 44100, 48000, 32000 };
-
-static const guint16 mpa_bit_rates[2][3][15] = {
-  {{0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448},
-      {0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384},
-      {0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320}},
-  {{0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256},
-      {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160},
-      {0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160}},
-};
-
 /* ff_mpa_check_header() and avpriv_mpegaudio_decode_header(); free format
  * streams are not read */
 static gboolean
 mpa_parse_header (guint32 h, Header * hd)
 {
-  guint version = (h >> 19) & 3, layer_bits = (h >> 17) & 3;
-  guint bri = (h >> 12) & 15, sri = (h >> 10) & 3, pad = (h >> 9) & 1;
-  guint kbps, shift;
+  KvsMpaHeader m;
 
-  if ((h & 0xffe00000) != 0xffe00000 || version == 1 || layer_bits == 0 ||
-      bri == 15 || bri == 0 || sri == 3)
+  if (!kvs_mpa_read_header (h, &m))
     return FALSE;
   memset (hd, 0, sizeof (*hd));
-  hd->layer = 4 - layer_bits;
-  hd->lsf = version != 3;
-  shift = hd->lsf + (version == 0);
-  hd->sample_rate = mpa_rates[sri] >> shift;
-  kbps = mpa_bit_rates[hd->lsf][hd->layer - 1][bri];
-  hd->bit_rate = kbps * 1000;
-  hd->channels = ((h >> 6) & 3) == 3 ? 1 : 2;
-  switch (hd->layer) {
-    case 1:
-      hd->frame_size = (kbps * 12000 / hd->sample_rate + pad) * 4;
-      hd->spf = 384;
-      break;
-    case 2:
-      hd->frame_size = kbps * 144000 / hd->sample_rate + pad;
-      hd->spf = 1152;
-      break;
-    default:
-      hd->frame_size = kbps * 144000 / (hd->sample_rate << hd->lsf) + pad;
-      hd->spf = hd->lsf ? 576 : 1152;
-      break;
-  }
+  hd->layer = m.layer;
+  hd->lsf = ((h >> 19) & 3) != 3;
+  hd->sample_rate = m.sample_rate;
+  hd->bit_rate = m.bit_rate;
+  hd->channels = m.channels;
+  hd->frame_size = m.frame_bytes;
+  hd->spf = m.samples;
   return TRUE;
 }
-
-static const guint32 adts_rates[13] = {
-  96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
-  11025, 8000, 7350
-};
 
 /* ff_adts_header_parse() */
 static gboolean
 adts_parse_header (const guint8 * d, Header * hd)
 {
-  guint sri = (d[2] >> 2) & 15;
+  KvsAdtsHeader a;
 
-  if (d[0] != 0xff || (d[1] & 0xf6) != 0xf0 || sri >= 13)
+  if (!kvs_adts_read_header (d, 7, &a))
     return FALSE;
   memset (hd, 0, sizeof (*hd));
   hd->profile = d[2] >> 6;
-  hd->rate_index = sri;
-  hd->sample_rate = adts_rates[sri];
+  hd->rate_index = (d[2] >> 2) & 15;
+  hd->sample_rate = a.sample_rate;
   hd->channel_config = ((d[2] & 1) << 2) | (d[3] >> 6);
-  hd->frame_size = ((d[3] & 3) << 11) | (d[4] << 3) | (d[5] >> 5);
-  hd->spf = ((d[6] & 3) + 1) * 1024;
-  if (hd->frame_size < 7)
-    return FALSE;
-  hd->bit_rate = (gint64) hd->frame_size * 8 * hd->sample_rate / hd->spf;
+  hd->frame_size = a.frame_bytes;
+  hd->spf = a.samples;
+  hd->bit_rate = a.bit_rate;
   return TRUE;
 }
 
