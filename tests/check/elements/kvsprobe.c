@@ -364,6 +364,75 @@ GST_START_TEST (test_bad_input)
 
 GST_END_TEST;
 
+/* Every container kvsprobe reads gives one document read by its index
+ * and with every byte passing, with the container's name. (Field-by-field
+ * agreement with ffprobe is probe-conformance.py's.) */
+GST_START_TEST (test_every_container)
+{
+  static const struct
+  {
+    const gchar *file;
+    const gchar *format_name;
+    const gchar *encode;
+  } cases[] = {
+    {"a.mkv", "matroska,webm", "videotestsrc num-buffers=10 ! "
+          "video/x-raw,format=I420,width=160,height=120 ! vp8enc deadline=1 ! "
+          "matroskamux"},
+    {"a.webm", "matroska,webm", "audiotestsrc num-buffers=20 ! opusenc ! "
+          "webmmux"},
+    {"a.ts", "mpegts", "videotestsrc num-buffers=10 ! "
+          "video/x-raw,format=I420,width=160,height=120 ! x264enc "
+          "speed-preset=ultrafast ! h264parse ! mpegtsmux"},
+    {"a.flv", "flv", "audiotestsrc num-buffers=20 ! lamemp3enc ! "
+          "mpegaudioparse ! flvmux"},
+    {"a.mp3", "mp3", "audiotestsrc num-buffers=20 ! lamemp3enc ! "
+          "mpegaudioparse"},
+    {"a.aac", "aac", "audiotestsrc num-buffers=20 ! avenc_aac ! aacparse ! "
+          "audio/mpeg,stream-format=adts"},
+    {"a.wav", "wav", "audiotestsrc num-buffers=20 ! wavenc"},
+    {"a.flac", "flac", "audiotestsrc num-buffers=20 ! flacenc"},
+    {"a.ogg", "ogg", "audiotestsrc num-buffers=20 ! vorbisenc ! oggmux"},
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    gchar *path = g_build_filename (tmpdir, cases[i].file, NULL);
+    gchar *desc = g_strdup_printf ("%s ! filesink location=%s",
+        cases[i].encode, path);
+    JsonNode *root;
+    gchar *pull_json;
+    Run r;
+
+    run (desc, &r);
+    fail_unless (r.error == NULL, "%s", cases[i].file);
+    run_clear (&r);
+    g_free (desc);
+
+    desc = g_strdup_printf ("filesrc location=%s ! kvsprobe", path);
+    run (desc, &r);
+    pull_json = g_strdup (result_json (&r));
+    run_clear (&r);
+    g_free (desc);
+
+    desc = g_strdup_printf ("filesrc location=%s ! queue ! kvsprobe", path);
+    run (desc, &r);
+    fail_unless_equals_string (result_json (&r), pull_json);
+    run_clear (&r);
+
+    root = json_from_string (pull_json, NULL);
+    fail_unless (root != NULL);
+    fail_unless_equals_string (json_object_get_string_member
+        (json_object_get_object_member (json_node_get_object (root),
+                "format"), "format_name"), cases[i].format_name);
+    json_node_unref (root);
+    g_free (pull_json);
+    g_free (desc);
+    g_free (path);
+  }
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_unwritable_sidecar)
 {
   gchar *mp4 = make_mp4 ("a.mp4", "", 30);
@@ -394,6 +463,7 @@ kvsprobe_suite (void)
   tcase_add_test (tc, test_three_ways_one_document);
   tcase_add_test (tc, test_outmediainfo_inline);
   tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_every_container);
   tcase_add_test (tc, test_unwritable_sidecar);
   return s;
 }
