@@ -12,6 +12,7 @@
 #endif
 
 #include "gstkvsprobe.h"
+#include "gstkvssnapshot.h"
 #include "gstkvswave.h"
 
 static gboolean
@@ -20,11 +21,12 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (kvsprobe, plugin);
+  ret |= GST_ELEMENT_REGISTER (kvssnapshot, plugin);
   ret |= GST_ELEMENT_REGISTER (kvswave, plugin);
 
   return ret;
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, kvs,
-    "Media analysis results of the KVS VOD service, locally: avinfo metainfo and waveform points",
+    "Media analysis results of the KVS VOD service, locally: avinfo metainfo, snapshots and sprite sheets, waveform points",
     plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)

@@ -85,6 +85,8 @@ def main():
                 ok, why = False, ["timed out"]
             if ok:
                 for out in outputs(line):
+                    if "%" in out:      # a pattern: its first file
+                        out = out % 0
                     path = os.path.join(run_dir, out)
                     if not os.path.exists(path):
                         ok, why = False, [f"{out} was not written"]

@@ -1,0 +1,1189 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-kvssnapshot
+ * @title: kvssnapshot
+ *
+ * kvssnapshot takes raw video anywhere in a pipeline and writes still
+ * images of it: the service's snapshots (`times`: one image per time,
+ * the frame displayed then), sampled snapshots (`interval` and `count`:
+ * every N seconds from `start`) and sprite sheets (`columns` × `rows`
+ * tiles of `tile-width` × `tile-height`, every `interval` seconds, as many
+ * sheets as the stream needs), with a WebVTT thumbnails track for players.
+ * It converts and scales internally and encodes with GStreamer's JPEG or
+ * PNG encoder.
+ *
+ * When upstream can seek, it jumps to each next target instead of
+ * decoding everything in between (accurate seeks for times and intervals,
+ * key-unit seeks for sprites unless #GstKvsSnapshot:accurate is set).
+ * When upstream cannot (live, pipes), it waits for the targets to pass.
+ *
+ * Per image it posts `kvssnapshot-file`; at EOS `kvssnapshot` with the
+ * list, which it also writes to #GstKvsSnapshot:json-location.
+ *
+ * | message | field | type | meaning |
+ * |---|---|---|---|
+ * | kvssnapshot-file | fileindex | gint | the image's (or sheet's) number, from 0 |
+ * | kvssnapshot-file | location | gchararray | its path |
+ * | kvssnapshot-file | filesize | guint64 | its size in bytes |
+ * | kvssnapshot-file | timestamp | GstClockTime | the captured frame's stream time (a sheet's first tile) |
+ * | kvssnapshot | snapshot-num | gint | images (or tiles) written |
+ * | kvssnapshot | json | gchararray | the document, as in the sidecar |
+ * | kvssnapshot | location | gchararray | the sidecar's path (only when written) |
+ *
+ * Errors carry the documented code: 2333 when no mode is set (no times,
+ * no interval), 2335 without a location, 2315 for a location that is not
+ * a printf pattern with one number, 2337 for a time past the stream's
+ * end, 2302 when the encoder fails, 2324 when a file cannot be written.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! qtdemux name=d d.video_0 ! decodebin ! kvssnapshot times=0.5,1.5 location=snap-%02d.jpg json-location=snap.json
+ * ]| Two snapshots, seeking to each.
+ * |[
+ * gst-launch-1.0 filesrc location=in.mp4 ! qtdemux name=d d.video_0 ! decodebin ! kvssnapshot interval=0.5 columns=2 rows=2 tile-width=80 tile-height=60 location=sheet-%03d.jpg vtt-location=thumbs.vtt json-location=sprites.json
+ * ]| Sprite sheets of a tile every half second, with a WebVTT thumbnails track.
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstkvssnapshot.h"
+#include "kvserrors.h"
+#include "kvsimage.h"
+#include "kvsresult.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+GST_DEBUG_CATEGORY_STATIC (gst_kvs_snapshot_debug);
+#define GST_CAT_DEFAULT gst_kvs_snapshot_debug
+
+#define SINK_FORMATS "{ I420, YV12, NV12, NV21, YUY2, UYVY, Y42B, Y444, " \
+    "RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR, GRAY8 }"
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS (GST_VIDEO_CAPS_MAKE (SINK_FORMATS)));
+
+#define DEFAULT_TIMES NULL
+#define DEFAULT_INTERVAL 0.0
+#define DEFAULT_START 0.0
+#define DEFAULT_COUNT 0
+#define DEFAULT_COLUMNS 0
+#define DEFAULT_ROWS 0
+#define DEFAULT_TILE_WIDTH 160
+#define DEFAULT_TILE_HEIGHT 90
+#define DEFAULT_LOCATION NULL
+#define DEFAULT_FORMAT GST_KVS_SNAPSHOT_FORMAT_JPEG
+#define DEFAULT_QUALITY 85
+#define DEFAULT_WIDTH 0
+#define DEFAULT_HEIGHT 0
+#define DEFAULT_ACCURATE FALSE
+
+/* seek ahead rather than wait when the next target is this far */
+#define SEEK_THRESHOLD (GST_SECOND / 2)
+
+enum
+{
+  PROP_0,
+  PROP_TIMES,
+  PROP_INTERVAL,
+  PROP_START,
+  PROP_COUNT,
+  PROP_COLUMNS,
+  PROP_ROWS,
+  PROP_TILE_WIDTH,
+  PROP_TILE_HEIGHT,
+  PROP_LOCATION,
+  PROP_FORMAT,
+  PROP_QUALITY,
+  PROP_WIDTH,
+  PROP_HEIGHT,
+  PROP_ACCURATE,
+  PROP_JSON_LOCATION,
+  PROP_VTT_LOCATION,
+};
+
+typedef struct
+{
+  guint index;
+  gchar *path;
+  guint64 size;
+  GstClockTime timestamp;
+} KvsCapture;
+
+#define GST_TYPE_KVS_SNAPSHOT_FORMAT (gst_kvs_snapshot_format_get_type ())
+static GType
+gst_kvs_snapshot_format_get_type (void)
+{
+  static GType type = 0;
+  static const GEnumValue values[] = {
+    {GST_KVS_SNAPSHOT_FORMAT_JPEG, "JPEG images", "jpeg"},
+    {GST_KVS_SNAPSHOT_FORMAT_PNG, "PNG images", "png"},
+    {0, NULL, NULL},
+  };
+
+  if (g_once_init_enter (&type)) {
+    GType t = g_enum_register_static ("GstKvsSnapshotFormat", values);
+    g_once_init_leave (&type, t);
+  }
+  return type;
+}
+
+#define gst_kvs_snapshot_parent_class parent_class
+G_DEFINE_TYPE (GstKvsSnapshot, gst_kvs_snapshot, GST_TYPE_BASE_SINK);
+GST_ELEMENT_REGISTER_DEFINE (kvssnapshot, "kvssnapshot", GST_RANK_NONE,
+    GST_TYPE_KVS_SNAPSHOT);
+
+static void gst_kvs_snapshot_finalize (GObject * object);
+static void gst_kvs_snapshot_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_kvs_snapshot_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static gboolean gst_kvs_snapshot_start (GstBaseSink * sink);
+static gboolean gst_kvs_snapshot_stop (GstBaseSink * sink);
+static gboolean gst_kvs_snapshot_set_caps (GstBaseSink * sink, GstCaps * caps);
+static GstFlowReturn gst_kvs_snapshot_render (GstBaseSink * sink,
+    GstBuffer * buf);
+static gboolean gst_kvs_snapshot_event (GstBaseSink * sink, GstEvent * event);
+
+static void
+install_uint (GObjectClass * klass, guint id, const gchar * name,
+    const gchar * blurb, guint min, guint max, guint def)
+{
+  g_object_class_install_property (klass, id, g_param_spec_uint (name, name,
+          blurb, min, max, def, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+}
+
+static void
+install_string (GObjectClass * klass, guint id, const gchar * name,
+    const gchar * blurb)
+{
+  g_object_class_install_property (klass, id, g_param_spec_string (name,
+          name, blurb, NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+}
+
+static void
+gst_kvs_snapshot_class_init (GstKvsSnapshotClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseSinkClass *sink_class = GST_BASE_SINK_CLASS (klass);
+
+  gobject_class->set_property = gst_kvs_snapshot_set_property;
+  gobject_class->get_property = gst_kvs_snapshot_get_property;
+  gobject_class->finalize = gst_kvs_snapshot_finalize;
+
+  install_string (gobject_class, PROP_TIMES, "times",
+      "Snapshot times in seconds, comma-separated (\"1.5,10,42\")");
+  g_object_class_install_property (gobject_class, PROP_INTERVAL,
+      g_param_spec_double ("interval", "Interval",
+          "Seconds between sampled snapshots or sprite tiles (0: off)", 0.0,
+          86400.0, DEFAULT_INTERVAL, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_START,
+      g_param_spec_double ("start", "Start",
+          "Seconds of the first sampled snapshot or tile", 0.0, 864000.0,
+          DEFAULT_START, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  install_uint (gobject_class, PROP_COUNT, "count",
+      "At most this many sampled snapshots or tiles (0: to the end)", 0,
+      G_MAXINT, DEFAULT_COUNT);
+  install_uint (gobject_class, PROP_COLUMNS, "columns",
+      "Sprite sheet columns (0 with rows 0: no sprites)", 0, 100,
+      DEFAULT_COLUMNS);
+  install_uint (gobject_class, PROP_ROWS, "rows",
+      "Sprite sheet rows (0 with columns 0: no sprites)", 0, 100, DEFAULT_ROWS);
+  install_uint (gobject_class, PROP_TILE_WIDTH, "tile-width",
+      "Sprite tile width in pixels (made even)", 2, 4096, DEFAULT_TILE_WIDTH);
+  install_uint (gobject_class, PROP_TILE_HEIGHT, "tile-height",
+      "Sprite tile height in pixels (made even)", 2, 4096, DEFAULT_TILE_HEIGHT);
+  install_string (gobject_class, PROP_LOCATION, "location",
+      "Image or sheet path, a printf pattern with one number "
+      "(\"snap-%05d.jpg\")");
+  g_object_class_install_property (gobject_class, PROP_FORMAT,
+      g_param_spec_enum ("format", "Format", "The image format",
+          GST_TYPE_KVS_SNAPSHOT_FORMAT, DEFAULT_FORMAT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_QUALITY,
+      g_param_spec_int ("quality", "Quality", "JPEG quality", 1, 100,
+          DEFAULT_QUALITY, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  install_uint (gobject_class, PROP_WIDTH, "width",
+      "Snapshot width in pixels (0: from the height and the aspect ratio, "
+      "or the source's)", 0, 8192, DEFAULT_WIDTH);
+  install_uint (gobject_class, PROP_HEIGHT, "height",
+      "Snapshot height in pixels (0: from the width and the aspect ratio, "
+      "or the source's)", 0, 8192, DEFAULT_HEIGHT);
+  g_object_class_install_property (gobject_class, PROP_ACCURATE,
+      g_param_spec_boolean ("accurate", "Accurate",
+          "Sprites: seek accurately instead of to key frames", DEFAULT_ACCURATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  install_string (gobject_class, PROP_JSON_LOCATION, "json-location",
+      "Path of the sidecar JSON file written at EOS (none: message only)");
+  install_string (gobject_class, PROP_VTT_LOCATION, "vtt-location",
+      "Path of the WebVTT thumbnails track for sprite sheets (none: not "
+      "written)");
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_set_static_metadata (element_class, "KVS snapshot",
+      "Sink/Video", "Writes snapshots, sampled snapshots or sprite sheets "
+      "with a WebVTT track, seeking to each target",
+      "gst-plugins-kvs contributors");
+
+  sink_class->start = GST_DEBUG_FUNCPTR (gst_kvs_snapshot_start);
+  sink_class->stop = GST_DEBUG_FUNCPTR (gst_kvs_snapshot_stop);
+  sink_class->set_caps = GST_DEBUG_FUNCPTR (gst_kvs_snapshot_set_caps);
+  sink_class->render = GST_DEBUG_FUNCPTR (gst_kvs_snapshot_render);
+  sink_class->event = GST_DEBUG_FUNCPTR (gst_kvs_snapshot_event);
+
+  gst_type_mark_as_plugin_api (GST_TYPE_KVS_SNAPSHOT_FORMAT, 0);
+
+  GST_DEBUG_CATEGORY_INIT (gst_kvs_snapshot_debug, "kvssnapshot", 0,
+      "KVS snapshots and sprite sheets");
+}
+
+static void
+gst_kvs_snapshot_init (GstKvsSnapshot * self)
+{
+  self->interval = DEFAULT_INTERVAL;
+  self->start = DEFAULT_START;
+  self->count = DEFAULT_COUNT;
+  self->tile_width = DEFAULT_TILE_WIDTH;
+  self->tile_height = DEFAULT_TILE_HEIGHT;
+  self->format = DEFAULT_FORMAT;
+  self->quality = DEFAULT_QUALITY;
+  self->accurate = DEFAULT_ACCURATE;
+  self->captured = g_array_new (FALSE, TRUE, sizeof (KvsCapture));
+  self->sheets = g_array_new (FALSE, TRUE, sizeof (KvsCapture));
+
+  /* snapshots are not played: as fast as upstream goes */
+  gst_base_sink_set_sync (GST_BASE_SINK (self), FALSE);
+  gst_base_sink_set_qos_enabled (GST_BASE_SINK (self), FALSE);
+}
+
+static void
+clear_captures (GArray * a)
+{
+  guint i;
+
+  for (i = 0; i < a->len; i++)
+    g_free (g_array_index (a, KvsCapture, i).path);
+  g_array_set_size (a, 0);
+}
+
+static void
+clear_run (GstKvsSnapshot * self)
+{
+  g_clear_pointer (&self->run.times, g_array_unref);
+  g_clear_pointer (&self->run.location, g_free);
+  g_clear_pointer (&self->run.json_location, g_free);
+  g_clear_pointer (&self->run.vtt_location, g_free);
+  clear_captures (self->captured);
+  clear_captures (self->sheets);
+  gst_clear_buffer (&self->sheet);
+  g_clear_pointer (&self->encoder, kvs_image_encoder_free);
+}
+
+static void
+gst_kvs_snapshot_finalize (GObject * object)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (object);
+
+  clear_run (self);
+  g_array_unref (self->captured);
+  g_array_unref (self->sheets);
+  g_free (self->times);
+  g_free (self->location);
+  g_free (self->json_location);
+  g_free (self->vtt_location);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_kvs_snapshot_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_TIMES:
+      g_free (self->times);
+      self->times = g_value_dup_string (value);
+      break;
+    case PROP_INTERVAL:
+      self->interval = g_value_get_double (value);
+      break;
+    case PROP_START:
+      self->start = g_value_get_double (value);
+      break;
+    case PROP_COUNT:
+      self->count = g_value_get_uint (value);
+      break;
+    case PROP_COLUMNS:
+      self->columns = g_value_get_uint (value);
+      break;
+    case PROP_ROWS:
+      self->rows = g_value_get_uint (value);
+      break;
+    case PROP_TILE_WIDTH:
+      self->tile_width = g_value_get_uint (value);
+      break;
+    case PROP_TILE_HEIGHT:
+      self->tile_height = g_value_get_uint (value);
+      break;
+    case PROP_LOCATION:
+      g_free (self->location);
+      self->location = g_value_dup_string (value);
+      break;
+    case PROP_FORMAT:
+      self->format = g_value_get_enum (value);
+      break;
+    case PROP_QUALITY:
+      self->quality = g_value_get_int (value);
+      break;
+    case PROP_WIDTH:
+      self->width = g_value_get_uint (value);
+      break;
+    case PROP_HEIGHT:
+      self->height = g_value_get_uint (value);
+      break;
+    case PROP_ACCURATE:
+      self->accurate = g_value_get_boolean (value);
+      break;
+    case PROP_JSON_LOCATION:
+      g_free (self->json_location);
+      self->json_location = g_value_dup_string (value);
+      break;
+    case PROP_VTT_LOCATION:
+      g_free (self->vtt_location);
+      self->vtt_location = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_kvs_snapshot_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_TIMES:
+      g_value_set_string (value, self->times);
+      break;
+    case PROP_INTERVAL:
+      g_value_set_double (value, self->interval);
+      break;
+    case PROP_START:
+      g_value_set_double (value, self->start);
+      break;
+    case PROP_COUNT:
+      g_value_set_uint (value, self->count);
+      break;
+    case PROP_COLUMNS:
+      g_value_set_uint (value, self->columns);
+      break;
+    case PROP_ROWS:
+      g_value_set_uint (value, self->rows);
+      break;
+    case PROP_TILE_WIDTH:
+      g_value_set_uint (value, self->tile_width);
+      break;
+    case PROP_TILE_HEIGHT:
+      g_value_set_uint (value, self->tile_height);
+      break;
+    case PROP_LOCATION:
+      g_value_set_string (value, self->location);
+      break;
+    case PROP_FORMAT:
+      g_value_set_enum (value, self->format);
+      break;
+    case PROP_QUALITY:
+      g_value_set_int (value, self->quality);
+      break;
+    case PROP_WIDTH:
+      g_value_set_uint (value, self->width);
+      break;
+    case PROP_HEIGHT:
+      g_value_set_uint (value, self->height);
+      break;
+    case PROP_ACCURATE:
+      g_value_set_boolean (value, self->accurate);
+      break;
+    case PROP_JSON_LOCATION:
+      g_value_set_string (value, self->json_location);
+      break;
+    case PROP_VTT_LOCATION:
+      g_value_set_string (value, self->vtt_location);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- settings ----------------------------------------------------------- */
+
+/* a printf pattern with exactly one integer conversion ("%05d") */
+static gboolean
+location_is_pattern (const gchar * s)
+{
+  guint conversions = 0;
+
+  for (; *s; s++) {
+    if (*s != '%')
+      continue;
+    if (s[1] == '%') {
+      s++;
+      continue;
+    }
+    s++;
+    while (*s && strchr ("-+ 0#", *s))
+      s++;
+    while (g_ascii_isdigit (*s))
+      s++;
+    if (*s == '\0' || !strchr ("diuxXo", *s))
+      return FALSE;
+    conversions++;
+  }
+  return conversions == 1;
+}
+
+static gchar *
+file_path (const gchar * pattern, guint index)
+{
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  /* checked by location_is_pattern(): one integer conversion */
+  return g_strdup_printf (pattern, index);
+#pragma GCC diagnostic pop
+}
+
+static gint
+compare_times (gconstpointer a, gconstpointer b)
+{
+  GstClockTime x = *(const GstClockTime *) a, y = *(const GstClockTime *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* "1.5,10,42" as sorted clock times; FALSE if not such a list */
+static gboolean
+parse_times (const gchar * s, GArray * out)
+{
+  gchar **parts = g_strsplit (s, ",", -1), **p;
+  gboolean ok = TRUE;
+
+  for (p = parts; *p && ok; p++) {
+    gchar *end;
+    gdouble v;
+
+    g_strstrip (*p);
+    if (**p == '\0')
+      continue;
+    v = g_ascii_strtod (*p, &end);
+    if (*end != '\0' || v < 0 || v > 864000.0) {
+      ok = FALSE;
+    } else {
+      GstClockTime t = (GstClockTime) (v * GST_SECOND + 0.5);
+
+      g_array_append_val (out, t);
+    }
+  }
+  g_strfreev (parts);
+  g_array_sort (out, compare_times);
+  return ok;
+}
+
+static gboolean
+is_sprite (GstKvsSnapshot * self)
+{
+  return self->run.columns > 0 && self->run.rows > 0;
+}
+
+static GstClockTime
+target (GstKvsSnapshot * self, guint k)
+{
+  if (self->run.times->len > 0)
+    return g_array_index (self->run.times, GstClockTime, k);
+  return self->run.start + k * self->run.interval;
+}
+
+/* Times are all targets (one past the end is an error); intervals run to
+ * the count, and to the end of the stream when its duration is known. */
+static gboolean
+has_target (GstKvsSnapshot * self, guint k)
+{
+  if (self->run.times->len > 0)
+    return k < self->run.times->len;
+  if (self->run.count > 0 && k >= self->run.count)
+    return FALSE;
+  return !GST_CLOCK_TIME_IS_VALID (self->duration) ||
+      target (self, k) < self->duration;
+}
+
+static gboolean
+gst_kvs_snapshot_start (GstBaseSink * sink)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (sink);
+  gboolean times_ok = TRUE;
+  gchar *encoder_desc;
+  GError *err = NULL;
+
+  clear_run (self);
+  self->run.times = g_array_new (FALSE, FALSE, sizeof (GstClockTime));
+
+  GST_OBJECT_LOCK (self);
+  if (self->times)
+    times_ok = parse_times (self->times, self->run.times);
+  self->run.interval = (GstClockTime) (self->interval * GST_SECOND + 0.5);
+  self->run.start = (GstClockTime) (self->start * GST_SECOND + 0.5);
+  self->run.count = self->count;
+  self->run.columns = self->columns;
+  self->run.rows = self->rows;
+  self->run.tile_width = GST_ROUND_UP_2 (self->tile_width);
+  self->run.tile_height = GST_ROUND_UP_2 (self->tile_height);
+  self->run.location = g_strdup (self->location);
+  self->run.format = self->format;
+  self->run.quality = self->quality;
+  self->run.width = self->width;
+  self->run.height = self->height;
+  self->run.accurate = self->accurate;
+  self->run.json_location = g_strdup (self->json_location);
+  self->run.vtt_location = g_strdup (self->vtt_location);
+  GST_OBJECT_UNLOCK (self);
+
+  self->next = 0;
+  self->tiles_in_sheet = 0;
+  self->seekable = FALSE;
+  self->duration = GST_CLOCK_TIME_NONE;
+  self->sought = G_MAXUINT;
+  self->last_ts = GST_CLOCK_TIME_NONE;
+  self->queried = FALSE;
+  self->key_unit_seek = FALSE;
+  self->landing = FALSE;
+  self->failed = FALSE;
+
+  if (!times_ok)
+    goto bad_times;
+  if (is_sprite (self) ? self->run.interval == 0 :
+      self->run.times->len == 0 && self->run.interval == 0)
+    goto no_mode;
+  if (self->run.location == NULL)
+    goto no_location;
+  if (!location_is_pattern (self->run.location))
+    goto bad_location;
+
+  encoder_desc = self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG ?
+      g_strdup_printf ("jpegenc quality=%d", self->run.quality) :
+      g_strdup ("pngenc");
+  self->encoder = kvs_image_encoder_new (encoder_desc, &err);
+  g_free (encoder_desc);
+  if (self->encoder == NULL)
+    goto no_encoder;
+  return TRUE;
+
+  /* ERRORS */
+bad_times:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_SNAPSHOT_PARAM,
+        ("times \"%s\" is not a list of seconds (\"1.5,10,42\").",
+            self->times), (NULL));
+    return FALSE;
+  }
+no_mode:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        KVS_ERRNUM_SNAPSHOT_LACK_PARAM,
+        ("Nothing to capture: set times, or an interval (sprite sheets need "
+            "an interval too)."), (NULL));
+    return FALSE;
+  }
+no_location:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        KVS_ERRNUM_SNAPSHOT_NO_OUTPUT, ("No location set for the images."),
+        (NULL));
+    return FALSE;
+  }
+bad_location:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_SNAPSHOT_PARAM,
+        ("location \"%s\" is not a pattern with one number "
+            "(\"snap-%%05d.jpg\").", self->run.location), (NULL));
+    return FALSE;
+  }
+no_encoder:
+  {
+    GST_ELEMENT_ERROR_WITH_DETAILS (self, CORE, MISSING_PLUGIN,
+        ("The image encoder is missing: %s", err->message), (NULL),
+        ("kvs-errnum", G_TYPE_INT, KVS_ERRNUM_SNAPSHOT_ENCODE, "kvs-errmsg",
+            G_TYPE_STRING,
+            kvs_callback_error_message (KVS_ERRNUM_SNAPSHOT_ENCODE), NULL));
+    g_clear_error (&err);
+    return FALSE;
+  }
+}
+
+static gboolean
+gst_kvs_snapshot_stop (GstBaseSink * sink)
+{
+  clear_run (GST_KVS_SNAPSHOT (sink));
+  return TRUE;
+}
+
+static gboolean
+gst_kvs_snapshot_set_caps (GstBaseSink * sink, GstCaps * caps)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (sink);
+
+  return gst_video_info_from_caps (&self->in_info, caps);
+}
+
+/* ---- images ------------------------------------------------------------- */
+
+/* The snapshot size: both given, or one from the other by the display
+ * aspect ratio, or the source's; even, for 4:2:0. */
+static void
+snapshot_size (GstKvsSnapshot * self, guint * w, guint * h)
+{
+  gint iw = GST_VIDEO_INFO_WIDTH (&self->in_info);
+  gint ih = GST_VIDEO_INFO_HEIGHT (&self->in_info);
+  gint pn = MAX (GST_VIDEO_INFO_PAR_N (&self->in_info), 1);
+  gint pd = MAX (GST_VIDEO_INFO_PAR_D (&self->in_info), 1);
+
+  *w = self->run.width;
+  *h = self->run.height;
+  if (*w == 0 && *h == 0) {
+    *w = iw;
+    *h = ih;
+  } else if (*h == 0) {
+    *h = (guint) gst_util_uint64_scale_int_round (*w, ih * pd, iw * pn);
+  } else if (*w == 0) {
+    *w = (guint) gst_util_uint64_scale_int_round (*h, iw * pn, ih * pd);
+  }
+  *w = MAX (GST_ROUND_UP_2 (*w), 2);
+  *h = MAX (GST_ROUND_UP_2 (*h), 2);
+}
+
+static GstVideoFormat
+image_format (GstKvsSnapshot * self)
+{
+  return self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG ?
+      GST_VIDEO_FORMAT_I420 : GST_VIDEO_FORMAT_RGB;
+}
+
+/* @buf converted and scaled to a new buffer of @w x @h */
+static GstBuffer *
+convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
+    GstVideoInfo * out_info)
+{
+  GstVideoFrame in, out;
+  GstVideoConverter *conv;
+  GstBuffer *res;
+
+  gst_video_info_set_format (out_info, image_format (self), w, h);
+  /* the converter wants the rates alike; the images have none */
+  GST_VIDEO_INFO_FPS_N (out_info) = GST_VIDEO_INFO_FPS_N (&self->in_info);
+  GST_VIDEO_INFO_FPS_D (out_info) = GST_VIDEO_INFO_FPS_D (&self->in_info);
+  res = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (out_info), NULL);
+  if (!gst_video_frame_map (&in, &self->in_info, buf, GST_MAP_READ)) {
+    gst_buffer_unref (res);
+    return NULL;
+  }
+  gst_video_frame_map (&out, out_info, res, GST_MAP_WRITE);
+  conv = gst_video_converter_new (&self->in_info, out_info, NULL);
+  if (conv != NULL) {
+    gst_video_converter_frame (conv, &in, &out);
+    gst_video_converter_free (conv);
+  }
+  gst_video_frame_unmap (&out);
+  gst_video_frame_unmap (&in);
+  if (conv == NULL)
+    gst_clear_buffer (&res);
+  return res;
+}
+
+/* Encodes @raw and writes it as image @index; posts kvssnapshot-file. */
+static gboolean
+write_image (GstKvsSnapshot * self, GstBuffer * raw,
+    const GstVideoInfo * info, guint index, GstClockTime ts, GArray * list)
+{
+  GError *err = NULL;
+  GstBuffer *img;
+  GstMapInfo map;
+  KvsCapture c;
+  gboolean ok;
+
+  img = kvs_image_encoder_encode (self->encoder, info, raw, &err);
+  if (img == NULL)
+    goto encode_failed;
+
+  c.index = index;
+  c.path = file_path (self->run.location, index);
+  c.timestamp = ts;
+  gst_buffer_map (img, &map, GST_MAP_READ);
+  c.size = map.size;
+  ok = g_file_set_contents (c.path, (const gchar *) map.data, map.size, &err);
+  gst_buffer_unmap (img, &map);
+  gst_buffer_unref (img);
+  if (!ok)
+    goto write_failed;
+
+  g_array_append_val (list, c);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self),
+          gst_structure_new ("kvssnapshot-file", "fileindex", G_TYPE_INT,
+              (gint) index, "location", G_TYPE_STRING, c.path, "filesize",
+              G_TYPE_UINT64, c.size, "timestamp", GST_TYPE_CLOCK_TIME, ts,
+              NULL)));
+  return TRUE;
+
+  /* ERRORS */
+encode_failed:
+  {
+    KVS_ELEMENT_ERROR (self, STREAM, ENCODE, KVS_ERRNUM_SNAPSHOT_ENCODE,
+        ("Could not encode image %u.", index), ("%s", err->message));
+    g_clear_error (&err);
+    return FALSE;
+  }
+write_failed:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, KVS_ERRNUM_SNAPSHOT_OUTPUT,
+        ("Could not write \"%s\".", c.path), ("%s", err->message));
+    g_clear_error (&err);
+    g_free (c.path);
+    return FALSE;
+  }
+}
+
+static gboolean
+flush_sheet (GstKvsSnapshot * self)
+{
+  guint tiles = self->run.columns * self->run.rows;
+  guint first = self->sheets->len * tiles;
+  GstClockTime ts = target (self, first);
+  gboolean ok;
+
+  if (self->sheet == NULL)
+    return TRUE;
+  ok = write_image (self, self->sheet, &self->sheet_info, self->sheets->len,
+      ts, self->sheets);
+  gst_clear_buffer (&self->sheet);
+  self->tiles_in_sheet = 0;
+  return ok;
+}
+
+/* The frame @buf (at stream time @ts) for the target @k. */
+static gboolean
+capture (GstKvsSnapshot * self, GstBuffer * buf, guint k, GstClockTime ts)
+{
+  GstVideoInfo info;
+  GstBuffer *raw;
+  gboolean ok = TRUE;
+
+  GST_DEBUG_OBJECT (self, "target %u (%" GST_TIME_FORMAT ") from the frame "
+      "at %" GST_TIME_FORMAT, k, GST_TIME_ARGS (target (self, k)),
+      GST_TIME_ARGS (ts));
+  self->last_ts = ts;
+
+  if (!is_sprite (self)) {
+    guint w, h;
+
+    snapshot_size (self, &w, &h);
+    raw = convert (self, buf, w, h, &info);
+    if (raw == NULL)
+      goto convert_failed;
+    ok = write_image (self, raw, &info, self->captured->len, ts,
+        self->captured);
+    gst_buffer_unref (raw);
+    return ok;
+  } else {
+    guint cols = self->run.columns, tw = self->run.tile_width;
+    guint th = self->run.tile_height;
+    guint slot = self->tiles_in_sheet;
+    GstVideoFrame sheet, tile;
+    KvsCapture c = { k, NULL, 0, ts };
+
+    if (self->sheet == NULL) {
+      gst_video_info_set_format (&self->sheet_info, image_format (self),
+          cols * tw, self->run.rows * th);
+      self->sheet = gst_buffer_new_allocate (NULL,
+          GST_VIDEO_INFO_SIZE (&self->sheet_info), NULL);
+      /* black */
+      gst_video_frame_map (&sheet, &self->sheet_info, self->sheet,
+          GST_MAP_WRITE);
+      if (image_format (self) == GST_VIDEO_FORMAT_I420) {
+        gsize ysize = GST_VIDEO_FRAME_PLANE_STRIDE (&sheet, 0) *
+            GST_VIDEO_FRAME_COMP_HEIGHT (&sheet, 0);
+
+        memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 0), 16, ysize);
+        memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 1), 128,
+            GST_VIDEO_FRAME_PLANE_STRIDE (&sheet, 1) *
+            GST_VIDEO_FRAME_COMP_HEIGHT (&sheet, 1));
+        memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 2), 128,
+            GST_VIDEO_FRAME_PLANE_STRIDE (&sheet, 2) *
+            GST_VIDEO_FRAME_COMP_HEIGHT (&sheet, 2));
+      } else {
+        memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 0), 0,
+            GST_VIDEO_INFO_SIZE (&self->sheet_info));
+      }
+      gst_video_frame_unmap (&sheet);
+    }
+
+    raw = convert (self, buf, tw, th, &info);
+    if (raw == NULL)
+      goto convert_failed;
+    gst_video_frame_map (&sheet, &self->sheet_info, self->sheet, GST_MAP_WRITE);
+    gst_video_frame_map (&tile, &info, raw, GST_MAP_READ);
+    kvs_image_blit (&sheet, &tile, (slot % cols) * tw, (slot / cols) * th);
+    gst_video_frame_unmap (&tile);
+    gst_video_frame_unmap (&sheet);
+    gst_buffer_unref (raw);
+
+    g_array_append_val (self->captured, c);
+    if (++self->tiles_in_sheet == cols * self->run.rows)
+      ok = flush_sheet (self);
+    return ok;
+  }
+
+  /* ERRORS */
+convert_failed:
+  {
+    KVS_ELEMENT_ERROR (self, STREAM, FORMAT, KVS_ERRNUM_SNAPSHOT_SCALE,
+        ("Could not convert the frame at %" GST_TIME_FORMAT ".",
+            GST_TIME_ARGS (ts)), (NULL));
+    return FALSE;
+  }
+}
+
+/* ---- seeking ------------------------------------------------------------ */
+
+static void
+do_seek (GstElement * element, gpointer user_data)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (element);
+  GstEvent *seek = user_data;
+
+  GST_DEBUG_OBJECT (self, "seeking: %" GST_PTR_FORMAT, seek);
+  if (!gst_pad_push_event (GST_BASE_SINK_PAD (self), gst_event_ref (seek)))
+    GST_INFO_OBJECT (self, "upstream refused the seek, waiting instead");
+}
+
+/* From the streaming thread: a flushing seek would have to wait for this
+ * very thread, so it is sent from another one. */
+static void
+seek_to (GstKvsSnapshot * self, guint k)
+{
+  GstSeekFlags flags = GST_SEEK_FLAG_FLUSH;
+  GstClockTime t = target (self, k);
+  GstEvent *seek;
+
+  if (!is_sprite (self) || self->run.accurate) {
+    flags |= GST_SEEK_FLAG_ACCURATE;
+  } else {
+    flags |= GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_BEFORE;
+    self->key_unit_seek = TRUE;
+  }
+
+  self->sought = k;
+  seek = gst_event_new_seek (1.0, GST_FORMAT_TIME, flags, GST_SEEK_TYPE_SET,
+      t, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+  gst_element_call_async (GST_ELEMENT (self), do_seek, seek,
+      (GDestroyNotify) gst_event_unref);
+}
+
+static void
+query_upstream (GstKvsSnapshot * self)
+{
+  GstPad *pad = GST_BASE_SINK_PAD (self);
+  GstQuery *q = gst_query_new_seeking (GST_FORMAT_TIME);
+  gint64 dur;
+
+  if (gst_pad_peer_query (pad, q))
+    gst_query_parse_seeking (q, NULL, &self->seekable, NULL, NULL);
+  gst_query_unref (q);
+  if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &dur) && dur > 0)
+    self->duration = dur;
+  GST_INFO_OBJECT (self, "upstream seekable: %d, duration %" GST_TIME_FORMAT,
+      self->seekable, GST_TIME_ARGS (self->duration));
+}
+
+/* ---- streaming ---------------------------------------------------------- */
+
+static GstFlowReturn
+gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (sink);
+  GstSegment *segment = &sink->segment;
+  GstClockTime pts = GST_BUFFER_PTS (buf), ts, dur, end;
+  gboolean first = self->captured->len == 0 && self->next == 0;
+
+  if (self->failed)
+    return GST_FLOW_ERROR;
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return GST_FLOW_OK;
+
+  if (first && !self->queried) {
+    query_upstream (self);
+    self->queried = TRUE;
+  }
+
+  ts = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
+  if (!GST_CLOCK_TIME_IS_VALID (ts))
+    return GST_FLOW_OK;
+  dur = GST_BUFFER_DURATION (buf);
+  if (!GST_CLOCK_TIME_IS_VALID (dur))
+    dur = GST_VIDEO_INFO_FPS_N (&self->in_info) > 0 ?
+        gst_util_uint64_scale_int (GST_SECOND,
+        GST_VIDEO_INFO_FPS_D (&self->in_info),
+        GST_VIDEO_INFO_FPS_N (&self->in_info)) : GST_SECOND / 25;
+  end = ts + MAX (dur, 1);
+
+  /* a time past the end is known before any work */
+  if (self->run.times->len > 0 && GST_CLOCK_TIME_IS_VALID (self->duration)
+      && target (self, self->run.times->len - 1) >= self->duration)
+    goto past_end;
+
+  /* after a key-unit seek, the key frame it lands on is the target's,
+   * unless it is one already captured */
+  if (self->landing && has_target (self, self->next)) {
+    self->landing = FALSE;
+    if (!GST_CLOCK_TIME_IS_VALID (self->last_ts) || ts > self->last_ts) {
+      if (!capture (self, buf, self->next, ts))
+        goto failed;
+      self->next++;
+    }
+  }
+
+  /* the frame displayed at a target: the one whose span holds it (or, after
+   * a gap, the first one after it) */
+  while (has_target (self, self->next) && target (self, self->next) < end) {
+    if (!capture (self, buf, self->next, ts))
+      goto failed;
+    self->next++;
+  }
+
+  if (!has_target (self, self->next))
+    return GST_FLOW_EOS;        /* done: upstream may stop */
+
+  /* once per target: a seek that lands short is waited out */
+  if (self->seekable && target (self, self->next) > end + SEEK_THRESHOLD &&
+      (self->sought == G_MAXUINT || self->sought < self->next))
+    seek_to (self, self->next);
+  return GST_FLOW_OK;
+
+  /* ERRORS */
+past_end:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_SNAPSHOT_SEEK,
+        ("Snapshot time %" GST_TIME_FORMAT " is past the stream's end (%"
+            GST_TIME_FORMAT ").",
+            GST_TIME_ARGS (target (self, self->run.times->len - 1)),
+            GST_TIME_ARGS (self->duration)), (NULL));
+    self->failed = TRUE;
+    return GST_FLOW_ERROR;
+  }
+failed:
+  {
+    self->failed = TRUE;
+    return GST_FLOW_ERROR;
+  }
+}
+
+/* ---- the end ------------------------------------------------------------ */
+
+static gchar *
+vtt_time (GstClockTime t)
+{
+  guint64 ms = t / GST_MSECOND;
+
+  return g_strdup_printf ("%02" G_GUINT64_FORMAT ":%02u:%02u.%03u",
+      ms / 3600000, (guint) (ms / 60000 % 60), (guint) (ms / 1000 % 60),
+      (guint) (ms % 1000));
+}
+
+/* a sheet's path as the VTT names it: relative when beside it */
+static gchar *
+vtt_path (const gchar * vtt, const gchar * sheet)
+{
+  gchar *vdir = g_path_get_dirname (vtt), *sdir = g_path_get_dirname (sheet);
+  gchar *res = g_strcmp0 (vdir, sdir) == 0 ? g_path_get_basename (sheet) :
+      g_strdup (sheet);
+
+  g_free (vdir);
+  g_free (sdir);
+  return res;
+}
+
+static gboolean
+write_vtt (GstKvsSnapshot * self, GstClockTime stream_end)
+{
+  guint tiles = self->run.columns * self->run.rows, i;
+  GString *s = g_string_new ("WEBVTT\n");
+  GError *err = NULL;
+  gboolean ok;
+
+  for (i = 0; i < self->captured->len; i++) {
+    KvsCapture *c = &g_array_index (self->captured, KvsCapture, i);
+    KvsCapture *sheet = &g_array_index (self->sheets, KvsCapture, i / tiles);
+    GstClockTime from = target (self, c->index);
+    GstClockTime to = from + self->run.interval;
+    guint slot = i % tiles;
+    gchar *a, *b, *path;
+
+    if (GST_CLOCK_TIME_IS_VALID (stream_end) && to > stream_end)
+      to = MAX (stream_end, from + GST_MSECOND);
+    a = vtt_time (from);
+    b = vtt_time (to);
+    path = vtt_path (self->run.vtt_location, sheet->path);
+    g_string_append_printf (s, "\n%s --> %s\n%s#xywh=%u,%u,%u,%u\n", a, b,
+        path, (slot % self->run.columns) * self->run.tile_width,
+        (slot / self->run.columns) * self->run.tile_height,
+        self->run.tile_width, self->run.tile_height);
+    g_free (a);
+    g_free (b);
+    g_free (path);
+  }
+
+  ok = g_file_set_contents (self->run.vtt_location, s->str, s->len, &err);
+  g_string_free (s, TRUE);
+  if (!ok) {
+    KVS_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, KVS_ERRNUM_SNAPSHOT_OUTPUT,
+        ("Could not write \"%s\".", self->run.vtt_location),
+        ("%s", err->message));
+    g_clear_error (&err);
+  }
+  return ok;
+}
+
+static JsonNode *
+build_document (GstKvsSnapshot * self)
+{
+  JsonBuilder *b = json_builder_new ();
+  JsonNode *root;
+  guint i;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "snapshotNum");
+  json_builder_add_int_value (b, self->captured->len);
+  if (!is_sprite (self)) {
+    json_builder_set_member_name (b, "items");
+    json_builder_begin_array (b);
+    for (i = 0; i < self->captured->len; i++) {
+      KvsCapture *c = &g_array_index (self->captured, KvsCapture, i);
+      gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "fileindex");
+      json_builder_add_int_value (b, c->index);
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, c->path);
+      json_builder_set_member_name (b, "filesize");
+      json_builder_add_int_value (b, c->size);
+      json_builder_set_member_name (b, "timestamp");
+      json_builder_add_string_value (b, g_ascii_formatd (buf, sizeof (buf),
+              "%.6f", (gdouble) c->timestamp / GST_SECOND));
+      json_builder_end_object (b);
+    }
+    json_builder_end_array (b);
+  } else {
+    json_builder_set_member_name (b, "thumnailsinfo");
+    json_builder_begin_array (b);
+    for (i = 0; i < self->sheets->len; i++) {
+      KvsCapture *c = &g_array_index (self->sheets, KvsCapture, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "fileindex");
+      json_builder_add_int_value (b, c->index);
+      json_builder_set_member_name (b, "thumbnailpath");
+      json_builder_add_string_value (b, c->path);
+      json_builder_set_member_name (b, "filesize");
+      json_builder_add_int_value (b, c->size);
+      json_builder_end_object (b);
+    }
+    json_builder_end_array (b);
+  }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  g_object_unref (b);
+  return root;
+}
+
+static void
+gst_kvs_snapshot_finish (GstKvsSnapshot * self, GstClockTime stream_end)
+{
+  GstStructure *s;
+  JsonNode *root;
+
+  if (self->failed)
+    return;
+  if (self->run.times->len > 0 && self->next < self->run.times->len)
+    goto past_end;
+  if (is_sprite (self)) {
+    if (!flush_sheet (self))
+      return;
+    if (self->run.vtt_location != NULL && !write_vtt (self, stream_end))
+      return;
+  }
+
+  root = build_document (self);
+  s = gst_structure_new ("kvssnapshot", "snapshot-num", G_TYPE_INT,
+      (gint) self->captured->len, NULL);
+  kvs_result_post (GST_ELEMENT (self), self->run.json_location, root, s,
+      KVS_ERRNUM_SNAPSHOT_OUTPUT);
+  json_node_unref (root);
+  return;
+
+  /* ERRORS */
+past_end:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_SNAPSHOT_SEEK,
+        ("Snapshot time %" GST_TIME_FORMAT " is past the stream's end.",
+            GST_TIME_ARGS (target (self, self->next))), (NULL));
+    self->failed = TRUE;
+    return;
+  }
+}
+
+static gboolean
+gst_kvs_snapshot_event (GstBaseSink * sink, GstEvent * event)
+{
+  GstKvsSnapshot *self = GST_KVS_SNAPSHOT (sink);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      gst_kvs_snapshot_finish (self, GST_CLOCK_TIME_IS_VALID (self->duration)
+          ? self->duration : sink->segment.position);
+      break;
+    case GST_EVENT_FLUSH_STOP:
+      /* the first frame after a key-unit seek is the key frame */
+      self->landing = self->key_unit_seek;
+      self->key_unit_seek = FALSE;
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_SINK_CLASS (parent_class)->event (sink, event);
+}

@@ -1,0 +1,30 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+#ifndef __KVS_IMAGE_H__
+#define __KVS_IMAGE_H__
+
+#include <gst/gst.h>
+#include <gst/video/video.h>
+
+G_BEGIN_DECLS typedef struct _KvsImageEncoder KvsImageEncoder;
+
+KvsImageEncoder *kvs_image_encoder_new (const gchar * encoder_desc,
+    GError ** error);
+
+GstBuffer *kvs_image_encoder_encode (KvsImageEncoder * enc,
+    const GstVideoInfo * info, GstBuffer * raw, GError ** error);
+
+void kvs_image_encoder_free (KvsImageEncoder * enc);
+
+void kvs_image_blit (GstVideoFrame * dst, const GstVideoFrame * src,
+    guint x, guint y);
+
+G_END_DECLS
+#endif /* __KVS_IMAGE_H__ */

@@ -1,0 +1,417 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* kvssnapshot on video whose frames carry their own number: eight bars,
+ * black or white, the frame number in binary, which survive H.264 and
+ * JPEG. Every image is decoded and read back. */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <gst/check/gstcheck.h>
+#include <gst/app/app.h>
+#include <gst/video/video.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "kvserrors.h"
+
+#define W 320
+#define H 240
+#define FPS 30
+#define FRAMES 90               /* 3 s */
+#define BARS 8
+
+static gchar *tmpdir;
+
+static void
+setup (void)
+{
+  tmpdir = g_dir_make_tmp ("kvssnapshot-XXXXXX", NULL);
+}
+
+static void
+teardown (void)
+{
+  GDir *d = g_dir_open (tmpdir, 0, NULL);
+  const gchar *name;
+
+  while ((name = g_dir_read_name (d)) != NULL) {
+    gchar *f = g_build_filename (tmpdir, name, NULL);
+
+    g_unlink (f);
+    g_free (f);
+  }
+  g_dir_close (d);
+  g_rmdir (tmpdir);
+  g_clear_pointer (&tmpdir, g_free);
+}
+
+/* frame @n: the bars of its number, most significant first */
+static GstBuffer *
+numbered_frame (guint n)
+{
+  GstVideoInfo info;
+  GstBuffer *buf;
+  GstVideoFrame f;
+  guint x, y;
+
+  gst_video_info_set_format (&info, GST_VIDEO_FORMAT_I420, W, H);
+  buf = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&info), NULL);
+  gst_video_frame_map (&f, &info, buf, GST_MAP_WRITE);
+  for (y = 0; y < H; y++) {
+    guint8 *row = (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0) +
+        y * GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0);
+
+    for (x = 0; x < W; x++)
+      row[x] = (n >> (BARS - 1 - x * BARS / W)) & 1 ? 235 : 16;
+  }
+  memset (GST_VIDEO_FRAME_PLANE_DATA (&f, 1), 128,
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 1) * H / 2);
+  memset (GST_VIDEO_FRAME_PLANE_DATA (&f, 2), 128,
+      GST_VIDEO_FRAME_PLANE_STRIDE (&f, 2) * H / 2);
+  gst_video_frame_unmap (&f);
+  GST_BUFFER_PTS (buf) = gst_util_uint64_scale_int (n, GST_SECOND, FPS);
+  GST_BUFFER_DURATION (buf) = GST_SECOND / FPS;
+  return buf;
+}
+
+/* Pushes the numbered frames through appsrc ! @tail; waits for its end. */
+static GstMessage *
+push_frames (const gchar * tail, gboolean * got_eos)
+{
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time caps="
+      "video/x-raw,format=I420,width=%d,height=%d,framerate=%d/1 ! %s", W, H,
+      FPS, tail);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstMessage *m;
+  guint n;
+
+  fail_unless (pipeline != NULL, "%s", desc);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (n = 0; n < FRAMES; n++)
+    gst_app_src_push_buffer (GST_APP_SRC (src), numbered_frame (n));
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL, "timed out: %s", desc);
+  *got_eos = GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS;
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return m;
+}
+
+static gchar *
+make_numbered_mp4 (void)
+{
+  gchar *path = g_build_filename (tmpdir, "numbered.mp4", NULL);
+  gchar *tail = g_strdup_printf ("x264enc speed-preset=ultrafast "
+      "key-int-max=%d bframes=0 pass=quant quantizer=18 ! h264parse ! "
+      "mp4mux ! filesink location=%s", FPS, path);
+  gboolean eos;
+  GstMessage *m = push_frames (tail, &eos);
+
+  fail_unless (eos);
+  gst_message_unref (m);
+  g_free (tail);
+  return path;
+}
+
+/* the number in an image file (or in the tile at @x, @y of @w x @h) */
+static gint
+read_number (const gchar * path, gint x, gint y, gint w, gint h)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
+      "videoconvert ! video/x-raw,format=GRAY8 ! appsink name=sink", path);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  GstSample *sample;
+  GstVideoInfo info;
+  GstVideoFrame f;
+  gint n = 0, b;
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 20 * GST_SECOND);
+  fail_unless (sample != NULL, "%s does not decode", path);
+  gst_video_info_from_caps (&info, gst_sample_get_caps (sample));
+  if (w == 0) {
+    w = GST_VIDEO_INFO_WIDTH (&info);
+    h = GST_VIDEO_INFO_HEIGHT (&info);
+  }
+  gst_video_frame_map (&f, &info, gst_sample_get_buffer (sample), GST_MAP_READ);
+  for (b = 0; b < BARS; b++) {
+    gint px = x + (2 * b + 1) * w / (2 * BARS), py = y + h / 2;
+    guint8 v = ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0))[py *
+        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0) + px];
+
+    n = (n << 1) | (v > 128);
+  }
+  gst_video_frame_unmap (&f);
+  gst_sample_unref (sample);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (sink);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return n;
+}
+
+typedef struct
+{
+  GstMessage *result;
+  GstMessage *error;
+  GList *files;                 /* kvssnapshot-file messages */
+} Run;
+
+static void
+run (const gchar * desc, Run * r)
+{
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstBus *bus;
+
+  fail_unless (pipeline != NULL, "%s", desc);
+  memset (r, 0, sizeof (*r));
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while (TRUE) {
+    GstMessage *m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT);
+
+    fail_unless (m != NULL, "timed out: %s", desc);
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT) {
+      if (gst_message_has_name (m, "kvssnapshot-file"))
+        r->files = g_list_append (r->files, m);
+      else if (gst_message_has_name (m, "kvssnapshot"))
+        r->result = m;
+      else
+        gst_message_unref (m);
+      continue;
+    }
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+      r->error = m;
+    else
+      gst_message_unref (m);
+    break;
+  }
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+}
+
+static void
+run_clear (Run * r)
+{
+  gst_clear_message (&r->result);
+  gst_clear_message (&r->error);
+  g_list_free_full (r->files, (GDestroyNotify) gst_message_unref);
+}
+
+static JsonObject *
+result_doc (Run * r, JsonNode ** node)
+{
+  fail_unless (r->error == NULL, "unexpected error");
+  fail_unless (r->result != NULL, "no result");
+  *node = json_from_string (gst_structure_get_string
+      (gst_message_get_structure (r->result), "json"), NULL);
+  fail_unless (*node != NULL);
+  return json_node_get_object (*node);
+}
+
+/* times: the frame displayed at each time, seeking (filesrc) or not
+ * (frames pushed live), the same frames */
+GST_START_TEST (test_times)
+{
+  gchar *mp4 = make_numbered_mp4 ();
+  const gint want[] = { 15, 30, 66 };   /* 0.5 s, 1.0 s, 2.2 s at 30 fps */
+  guint way;
+
+  for (way = 0; way < 2; way++) {
+    gchar *pattern = g_strdup_printf ("%s/w%u-%%02d.jpg", tmpdir, way);
+    gchar *json = g_strdup_printf ("%s/w%u.json", tmpdir, way);
+    gchar *props = g_strdup_printf ("kvssnapshot times=2.2,0.5,1.0 "
+        "width=160 location=%s json-location=%s", pattern, json);
+    gchar *desc = way == 0 ?
+        g_strdup_printf ("filesrc location=%s ! qtdemux ! h264parse ! "
+        "avdec_h264 ! %s", mp4, props) : NULL;
+    JsonNode *node;
+    JsonArray *items;
+    GList *l;
+    guint i;
+    Run r;
+
+    if (way == 0) {
+      run (desc, &r);
+    } else {
+      gboolean eos;
+
+      memset (&r, 0, sizeof (r));
+      /* not seekable: the frames are pushed as they come */
+      r.result = NULL;
+      {
+        GstMessage *m = push_frames (props, &eos);
+
+        fail_unless (eos, "no EOS");
+        gst_message_unref (m);
+      }
+    }
+
+    if (way == 0) {
+      items = json_object_get_array_member (result_doc (&r, &node), "items");
+      fail_unless_equals_int (json_array_get_length (items), 3);
+      fail_unless_equals_int (g_list_length (r.files), 3);
+      for (l = r.files, i = 0; l; l = l->next, i++) {
+        const GstStructure *s = gst_message_get_structure (l->data);
+        JsonObject *it = json_array_get_object_element (items, i);
+        guint64 size;
+        GStatBuf st;
+
+        fail_unless (gst_structure_get_uint64 (s, "filesize", &size));
+        fail_unless (g_stat (gst_structure_get_string (s, "location"),
+                &st) == 0);
+        fail_unless_equals_uint64 (size, st.st_size);
+        fail_unless_equals_int (json_object_get_int_member (it, "filesize"),
+            st.st_size);
+        fail_unless_equals_string (json_object_get_string_member (it,
+                "path"), gst_structure_get_string (s, "location"));
+      }
+      fail_unless_equals_int (json_object_get_int_member
+          (json_node_get_object (node), "snapshotNum"), 3);
+      json_node_unref (node);
+    }
+
+    for (i = 0; i < 3; i++) {
+      gchar *img = g_strdup_printf ("%s/w%u-%02u.jpg", tmpdir, way, i);
+
+      fail_unless_equals_int (read_number (img, 0, 0, 0, 0), want[i]);
+      g_free (img);
+    }
+
+    run_clear (&r);
+    g_free (desc);
+    g_free (props);
+    g_free (json);
+    g_free (pattern);
+  }
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
+/* sprite sheets: tile placement, the sheets' size, the VTT track */
+GST_START_TEST (test_sprites)
+{
+  gchar *mp4 = make_numbered_mp4 ();
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! qtdemux ! h264parse "
+      "! avdec_h264 ! kvssnapshot interval=0.5 columns=2 rows=2 "
+      "tile-width=96 tile-height=72 accurate=true location=%s/sheet-%%02d.png "
+      "format=png vtt-location=%s/thumbs.vtt json-location=%s/s.json",
+      mp4, tmpdir, tmpdir, tmpdir);
+  gchar *vtt_path = g_build_filename (tmpdir, "thumbs.vtt", NULL);
+  gchar *vtt, *sheet0;
+  JsonNode *node;
+  JsonArray *sheets;
+  gchar **cues;
+  guint i;
+  Run r;
+
+  run (desc, &r);
+  /* 3 s at a tile every 0.5 s: 6 tiles, 2 sheets of 4 */
+  sheets = json_object_get_array_member (result_doc (&r, &node),
+      "thumnailsinfo");
+  fail_unless_equals_int (json_object_get_int_member
+      (json_node_get_object (node), "snapshotNum"), 6);
+  fail_unless_equals_int (json_array_get_length (sheets), 2);
+  json_node_unref (node);
+
+  /* tiles in reading order: 0.0 s, 0.5 s, 1.0 s, 1.5 s */
+  sheet0 = g_strdup_printf ("%s/sheet-00.png", tmpdir);
+  for (i = 0; i < 4; i++)
+    fail_unless_equals_int (read_number (sheet0, (i % 2) * 96, (i / 2) * 72,
+            96, 72), i * 15);
+
+  fail_unless (g_file_get_contents (vtt_path, &vtt, NULL, NULL));
+  fail_unless (g_str_has_prefix (vtt, "WEBVTT\n\n"));
+  cues = g_strsplit (vtt + strlen ("WEBVTT\n\n"), "\n\n", -1);
+  fail_unless_equals_string (cues[0],
+      "00:00:00.000 --> 00:00:00.500\nsheet-00.png#xywh=0,0,96,72");
+  fail_unless_equals_string (cues[3],
+      "00:00:01.500 --> 00:00:02.000\nsheet-00.png#xywh=96,72,96,72");
+  fail_unless_equals_string (cues[4],
+      "00:00:02.000 --> 00:00:02.500\nsheet-01.png#xywh=0,0,96,72");
+  g_strfreev (cues);
+
+  g_free (vtt);
+  g_free (sheet0);
+  g_free (vtt_path);
+  run_clear (&r);
+  g_free (desc);
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
+static void
+check_error (const gchar * props, gint want)
+{
+  gchar *desc = g_strdup_printf ("videotestsrc num-buffers=30 ! "
+      "video/x-raw,framerate=30/1 ! kvssnapshot %s", props);
+  gint errnum = 0;
+  Run r;
+
+  run (desc, &r);
+  fail_unless (r.error != NULL, "no error for %s", props);
+  fail_unless (r.result == NULL);
+  fail_unless (kvs_error_message_parse_errnum (r.error, &errnum, NULL));
+  fail_unless_equals_int (errnum, want);
+  run_clear (&r);
+  g_free (desc);
+}
+
+GST_START_TEST (test_errors)
+{
+  gchar *loc = g_strdup_printf ("location=%s/x-%%d.jpg", tmpdir);
+  gchar *s;
+
+  s = g_strdup_printf ("%s", loc);
+  check_error (s, 2333);        /* no times, no interval */
+  g_free (s);
+  check_error ("times=0.5", 2335);      /* no location */
+  s = g_strdup_printf ("times=0.5 location=%s/fixed.jpg", tmpdir);
+  check_error (s, 2315);        /* not a pattern */
+  g_free (s);
+  s = g_strdup_printf ("times=0.5,9 %s", loc);
+  check_error (s, 2337);        /* past the end (1 s) */
+  g_free (s);
+  check_error ("times=0.5 location=/nonexistent-dir/x-%d.jpg", 2324);
+  g_free (loc);
+}
+
+GST_END_TEST;
+
+static Suite *
+kvssnapshot_suite (void)
+{
+  Suite *s = suite_create ("kvssnapshot");
+  TCase *tc = tcase_create ("general");
+
+  suite_add_tcase (s, tc);
+  tcase_add_checked_fixture (tc, setup, teardown);
+  tcase_add_test (tc, test_times);
+  tcase_add_test (tc, test_sprites);
+  tcase_add_test (tc, test_errors);
+  return s;
+}
+
+GST_CHECK_MAIN (kvssnapshot);
