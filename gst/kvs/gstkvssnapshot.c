@@ -92,6 +92,12 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 /* seek ahead rather than wait when the next target is this far */
 #define SEEK_THRESHOLD (GST_SECOND / 2)
 
+/* A key-unit seek goes this much past its target: qtdemux 1.22, asked for
+ * a time on a video key frame (or less than an audio frame after one),
+ * snaps to the audio frame before it and delivers the previous GOP's last
+ * frame, a whole GOP decoded for the wrong picture. */
+#define KEY_UNIT_BIAS (50 * GST_MSECOND)
+
 enum
 {
   PROP_0,
@@ -905,6 +911,7 @@ seek_to (GstKvsSnapshot * self, guint k)
   } else {
     flags |= GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_BEFORE;
     self->key_unit_seek = TRUE;
+    t += KEY_UNIT_BIAS;
   }
 
   self->sought = k;

@@ -130,7 +130,10 @@ make_numbered_mp4 (void)
   return path;
 }
 
-/* the number in an image file (or in the tile at @x, @y of @w x @h) */
+static gint last_width, last_height;
+
+/* the number in an image file (or in the tile at @x, @y of @w x @h); the
+ * image's size in last_width, last_height */
 static gint
 read_number (const gchar * path, gint x, gint y, gint w, gint h)
 {
@@ -147,6 +150,8 @@ read_number (const gchar * path, gint x, gint y, gint w, gint h)
   sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 20 * GST_SECOND);
   fail_unless (sample != NULL, "%s does not decode", path);
   gst_video_info_from_caps (&info, gst_sample_get_caps (sample));
+  last_width = GST_VIDEO_INFO_WIDTH (&info);
+  last_height = GST_VIDEO_INFO_HEIGHT (&info);
   if (w == 0) {
     w = GST_VIDEO_INFO_WIDTH (&info);
     h = GST_VIDEO_INFO_HEIGHT (&info);
@@ -295,6 +300,9 @@ GST_START_TEST (test_times)
       gchar *img = g_strdup_printf ("%s/w%u-%02u.jpg", tmpdir, way, i);
 
       fail_unless_equals_int (read_number (img, 0, 0, 0, 0), want[i]);
+      /* width=160 keeps the 4:3 aspect ratio */
+      fail_unless_equals_int (last_width, 160);
+      fail_unless_equals_int (last_height, 120);
       g_free (img);
     }
 
@@ -340,6 +348,8 @@ GST_START_TEST (test_sprites)
   for (i = 0; i < 4; i++)
     fail_unless_equals_int (read_number (sheet0, (i % 2) * 96, (i / 2) * 72,
             96, 72), i * 15);
+  fail_unless_equals_int (last_width, 2 * 96);
+  fail_unless_equals_int (last_height, 2 * 72);
 
   fail_unless (g_file_get_contents (vtt_path, &vtt, NULL, NULL));
   fail_unless (g_str_has_prefix (vtt, "WEBVTT\n\n"));
@@ -356,6 +366,32 @@ GST_START_TEST (test_sprites)
   g_free (sheet0);
   g_free (vtt_path);
   run_clear (&r);
+  g_free (desc);
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
+/* sprites by key-unit seeks: each tile is the key frame at or before its
+ * time (1 s GOPs, a tile every 2 s, so every tile is sought) */
+GST_START_TEST (test_sprites_key_units)
+{
+  gchar *mp4 = make_numbered_mp4 ();
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! qtdemux ! h264parse "
+      "! avdec_h264 ! kvssnapshot interval=1.2 columns=3 rows=1 "
+      "tile-width=96 tile-height=72 location=%s/k-%%02d.png format=png",
+      mp4, tmpdir);
+  gchar *sheet = g_strdup_printf ("%s/k-00.png", tmpdir);
+  const gint want[] = { 0, 30, 60 };    /* 0, 1.2 s -> 1 s, 2.4 s -> 2 s */
+  guint i;
+  Run r;
+
+  run (desc, &r);
+  fail_unless (r.error == NULL && r.result != NULL);
+  for (i = 0; i < 3; i++)
+    fail_unless_equals_int (read_number (sheet, i * 96, 0, 96, 72), want[i]);
+  run_clear (&r);
+  g_free (sheet);
   g_free (desc);
   g_free (mp4);
 }
@@ -410,6 +446,7 @@ kvssnapshot_suite (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_times);
   tcase_add_test (tc, test_sprites);
+  tcase_add_test (tc, test_sprites_key_units);
   tcase_add_test (tc, test_errors);
   return s;
 }
