@@ -1131,6 +1131,30 @@ build_document (GstKvsSnapshot * self)
       json_builder_end_object (b);
     }
     json_builder_end_array (b);
+
+    /* where each tile is, and the time of the frame it shows */
+    json_builder_set_member_name (b, "tiles");
+    json_builder_begin_array (b);
+    for (i = 0; i < self->captured->len; i++) {
+      KvsCapture *c = &g_array_index (self->captured, KvsCapture, i);
+      guint tiles = self->run.columns * self->run.rows, slot = i % tiles;
+      gchar buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "fileindex");
+      json_builder_add_int_value (b, i / tiles);
+      json_builder_set_member_name (b, "x");
+      json_builder_add_int_value (b, (slot % self->run.columns) *
+          self->run.tile_width);
+      json_builder_set_member_name (b, "y");
+      json_builder_add_int_value (b, (slot / self->run.columns) *
+          self->run.tile_height);
+      json_builder_set_member_name (b, "timestamp");
+      json_builder_add_string_value (b, g_ascii_formatd (buf, sizeof (buf),
+              "%.6f", (gdouble) c->timestamp / GST_SECOND));
+      json_builder_end_object (b);
+    }
+    json_builder_end_array (b);
   }
   json_builder_end_object (b);
   root = json_builder_get_root (b);

@@ -39,6 +39,10 @@ def main():
             (f"filesrc location={mp4} ! queue ! kvsprobe json-location={out}", 0),
             (f"filesrc location={noise} ! kvsprobe", 1),
             (f"filesrc location={noise} ! queue ! kvsprobe", 1),
+            (f"filesrc location={mp4} ! qtdemux ! h264parse ! avdec_h264 ! kvssnapshot times=0.2,0.8 "
+             f"location={tmp}/s-%d.jpg", 0),
+            (f"filesrc location={mp4} ! qtdemux ! h264parse ! avdec_h264 ! kvssnapshot times=9 "
+             f"location={tmp}/s-%d.jpg", 1),
         ]
         failed = 0
         for line, want in cases:

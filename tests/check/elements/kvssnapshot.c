@@ -341,6 +341,22 @@ GST_START_TEST (test_sprites)
   fail_unless_equals_int (json_object_get_int_member
       (json_node_get_object (node), "snapshotNum"), 6);
   fail_unless_equals_int (json_array_get_length (sheets), 2);
+  {
+    JsonArray *tiles = json_object_get_array_member (json_node_get_object
+        (node), "tiles");
+    JsonObject *t3 = json_array_get_object_element (tiles, 3);
+    JsonObject *t4 = json_array_get_object_element (tiles, 4);
+
+    fail_unless_equals_int (json_array_get_length (tiles), 6);
+    fail_unless_equals_int (json_object_get_int_member (t3, "fileindex"), 0);
+    fail_unless_equals_int (json_object_get_int_member (t3, "x"), 96);
+    fail_unless_equals_int (json_object_get_int_member (t3, "y"), 72);
+    fail_unless_equals_string (json_object_get_string_member (t3,
+            "timestamp"), "1.500000");
+    fail_unless_equals_int (json_object_get_int_member (t4, "fileindex"), 1);
+    fail_unless_equals_string (json_object_get_string_member (t4,
+            "timestamp"), "2.000000");
+  }
   json_node_unref (node);
 
   /* tiles in reading order: 0.0 s, 0.5 s, 1.0 s, 1.5 s */
