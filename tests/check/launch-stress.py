@@ -43,6 +43,8 @@ def main():
              f"location={tmp}/s-%d.jpg", 0),
             (f"filesrc location={mp4} ! qtdemux ! h264parse ! avdec_h264 ! kvssnapshot times=9 "
              f"location={tmp}/s-%d.jpg", 1),
+            (f"filesrc location={mp4} ! decodebin name=d d. ! video/x-raw ! queue ! kvssnapshot times=0.1,0.9 "
+             f"location={tmp}/t-%d.jpg", 0),
         ]
         failed = 0
         for line, want in cases:

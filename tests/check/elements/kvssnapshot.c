@@ -452,6 +452,41 @@ GST_START_TEST (test_errors)
 
 GST_END_TEST;
 
+/* Without its encoder (here removed from the registry), kvssnapshot says
+ * which is missing, with the encoder code. Last: without a fork, the
+ * registry stays so. */
+GST_START_TEST (test_missing_encoder)
+{
+  GstRegistry *reg = gst_registry_get ();
+  GstPluginFeature *f = gst_registry_lookup_feature (reg, "pngenc");
+  gchar *props = g_strdup_printf ("times=0.5 format=png location=%s/x-%%d.png",
+      tmpdir);
+  GError *err = NULL;
+  gint errnum = 0;
+  gchar *desc;
+  Run r;
+
+  fail_unless (f != NULL);
+  gst_registry_remove_feature (reg, f);
+  gst_object_unref (f);
+
+  desc = g_strdup_printf ("videotestsrc num-buffers=30 ! kvssnapshot %s",
+      props);
+  run (desc, &r);
+  fail_unless (r.error != NULL);
+  gst_message_parse_error (r.error, &err, NULL);
+  fail_unless (g_error_matches (err, GST_CORE_ERROR,
+          GST_CORE_ERROR_MISSING_PLUGIN), "%s", err->message);
+  fail_unless (kvs_error_message_parse_errnum (r.error, &errnum, NULL));
+  fail_unless_equals_int (errnum, 2302);
+  g_error_free (err);
+  run_clear (&r);
+  g_free (desc);
+  g_free (props);
+}
+
+GST_END_TEST;
+
 static Suite *
 kvssnapshot_suite (void)
 {
@@ -464,6 +499,7 @@ kvssnapshot_suite (void)
   tcase_add_test (tc, test_sprites);
   tcase_add_test (tc, test_sprites_key_units);
   tcase_add_test (tc, test_errors);
+  tcase_add_test (tc, test_missing_encoder);
   return s;
 }
 
