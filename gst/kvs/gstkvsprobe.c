@@ -566,13 +566,6 @@ gst_kvs_probe_loop (GstPad * pad)
     gst_buffer_unmap (buf, &map);
     gst_buffer_unref (buf);
     buf = NULL;
-    if (KVS_PROBER_IS_FROM_END (self->want)) {
-      guint64 n = KVS_PROBER_DONE - 1 - self->want;
-
-      /* the end of the file: where the prober stands if that is further */
-      self->want = MAX (self->size > n ? self->size - n : 0, at + len);
-      continue;
-    }
     if (self->want < at + len && self->want != KVS_PROBER_DONE &&
         self->want <= at)
       goto no_progress;

@@ -71,6 +71,7 @@ typedef enum
 typedef struct
 {
   gboolean random_access;
+  guint64 size;                 /* the file's, with random access */
   Phase phase;
   guint64 next;                 /* the next page's offset, or where to look */
   gboolean sync;                /* next is a page start */
@@ -427,7 +428,7 @@ chunk_end (OggState * st, guint64 end)
      * behind, the walk goes on where it is */
     st->tail_asked = TRUE;
     st->expect = end;
-    return KVS_PROBER_FROM_END (MAX_PAGE_SIZE);
+    return MAX (st->size > MAX_PAGE_SIZE ? st->size - MAX_PAGE_SIZE : 0, end);
   }
   st->expect = MAX (end, st->sync && st->page_len == 0 ? st->next : end);
   return st->expect;
@@ -502,6 +503,12 @@ to_us (gint64 ts, const KvsMediaStream * s)
       G_USEC_PER_SEC, s->tb_den);
 }
 
+static void
+ogg_set_size (gpointer p, guint64 size)
+{
+  ((OggState *) p)->size = size;
+}
+
 static gboolean
 ogg_finish (gpointer p, guint64 size, KvsMediaInfo * info, GError ** error)
 {
@@ -569,4 +576,5 @@ const KvsProberClass kvs_ogg_prober = {
   ogg_free_state,
   ogg_feed,
   ogg_finish,
+  ogg_set_size,
 };

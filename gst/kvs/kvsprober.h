@@ -16,14 +16,6 @@
 
 G_BEGIN_DECLS
 #define KVS_PROBER_DONE G_MAXUINT64
-/* With random access only: from feed, "the last @n bytes" (@n at most
- * KVS_PROBER_TAIL_MAX), for a prober that needs the end of a file whose
- * size it does not know; the reader jumps there (or stays where it is if
- * that is behind it). */
-#define KVS_PROBER_TAIL_MAX (G_GUINT64_CONSTANT (1) << 32)
-#define KVS_PROBER_FROM_END(n) (KVS_PROBER_DONE - 1 - (guint64) (n))
-#define KVS_PROBER_IS_FROM_END(want) \
-  ((want) != KVS_PROBER_DONE && (want) >= KVS_PROBER_DONE - 1 - KVS_PROBER_TAIL_MAX)
 #define KVS_PROBER_ERROR (kvs_prober_error_quark ())
     GQuark kvs_prober_error_quark (void);
 
