@@ -699,11 +699,16 @@ gst_kvs_probe_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
     {
       const GstSegment *segment;
 
-      /* a muxer that goes back to rewrite a header sends a byte segment
-       * before the bytes */
+      /* a muxer that goes back to rewrite a header, or a demuxer after
+       * kvsprobe seeking to an index, sends a byte segment before the
+       * bytes: they are placed there (what the prober has passed is not
+       * read again) */
       gst_event_parse_segment (event, &segment);
-      if (segment->format == GST_FORMAT_BYTES && self->typefound)
+      if (segment->format == GST_FORMAT_BYTES && segment->start != self->offset) {
+        if (!self->typefound)
+          gst_kvs_probe_start_prober (self);
         self->offset = segment->start;
+      }
       break;
     }
     case GST_EVENT_EOS:
@@ -724,7 +729,7 @@ gst_kvs_probe_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
       }
       break;
     case GST_EVENT_FLUSH_STOP:
-      gst_kvs_probe_reset (self);
+      /* the same bytes go on, from where the next segment says */
       break;
     default:
       break;

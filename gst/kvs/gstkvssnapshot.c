@@ -89,8 +89,12 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 #define DEFAULT_HEIGHT 0
 #define DEFAULT_ACCURATE FALSE
 
-/* seek ahead rather than wait when the next target is this far */
+/* seek ahead rather than wait when the next target is this far (at
+ * first: it grows when key-unit seeks land behind where they started, in a
+ * long GOP) */
 #define SEEK_THRESHOLD (GST_SECOND / 2)
+#define MAX_SEEK_THRESHOLD (60 * GST_SECOND)
+#define ACCURATE_SEEK_THRESHOLD (2 * GST_SECOND)
 
 /* A key-unit seek goes this much past its target: qtdemux 1.22, asked for
  * a time on a video key frame (or less than an audio frame after one),
@@ -455,7 +459,7 @@ gst_kvs_snapshot_get_property (GObject * object, guint prop_id,
 static gboolean
 location_is_pattern (const gchar * s)
 {
-  guint conversions = 0;
+  guint conversions = 0, digits;
 
   for (; *s; s++) {
     if (*s != '%')
@@ -467,8 +471,9 @@ location_is_pattern (const gchar * s)
     s++;
     while (*s && strchr ("-+ 0#", *s))
       s++;
-    while (g_ascii_isdigit (*s))
-      s++;
+    for (digits = 0; g_ascii_isdigit (*s); s++)
+      if (++digits > 2)         /* a width up to 99 */
+        return FALSE;
     if (*s == '\0' || !strchr ("diuxXo", *s))
       return FALSE;
     conversions++;
@@ -509,7 +514,7 @@ parse_times (const gchar * s, GArray * out)
     if (**p == '\0')
       continue;
     v = g_ascii_strtod (*p, &end);
-    if (*end != '\0' || v < 0 || v > 864000.0) {
+    if (*end != '\0' || !(v >= 0.0 && v <= 864000.0)) {
       ok = FALSE;
     } else {
       GstClockTime t = (GstClockTime) (v * GST_SECOND + 0.5);
@@ -585,6 +590,11 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
   self->seekable = FALSE;
   self->duration = GST_CLOCK_TIME_NONE;
   self->sought = G_MAXUINT;
+  g_atomic_int_set (&self->finished, FALSE);
+  /* an accurate seek decodes from the key frame before its target: not
+   * worth it for a target close ahead, likely in the same GOP */
+  self->min_seek = is_sprite (self) && !self->run.accurate ?
+      SEEK_THRESHOLD : ACCURATE_SEEK_THRESHOLD;
   self->last_ts = GST_CLOCK_TIME_NONE;
   self->queried = FALSE;
   self->key_unit_seek = FALSE;
@@ -593,6 +603,8 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
 
   if (!times_ok)
     goto bad_times;
+  if (self->run.interval > 0 && self->run.interval < GST_MSECOND)
+    goto bad_interval;
   if (is_sprite (self) ? self->run.interval == 0 :
       self->run.times->len == 0 && self->run.interval == 0)
     goto no_mode;
@@ -616,6 +628,12 @@ bad_times:
     KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_SNAPSHOT_PARAM,
         ("times \"%s\" is not a list of seconds (\"1.5,10,42\").",
             self->times), (NULL));
+    return FALSE;
+  }
+bad_interval:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_SNAPSHOT_PARAM,
+        ("interval must be at least a millisecond."), (NULL));
     return FALSE;
   }
 no_mode:
@@ -655,6 +673,7 @@ no_encoder:
 static gboolean
 gst_kvs_snapshot_stop (GstBaseSink * sink)
 {
+  g_atomic_int_set (&GST_KVS_SNAPSHOT (sink)->finished, TRUE);
   clear_run (GST_KVS_SNAPSHOT (sink));
   return TRUE;
 }
@@ -895,9 +914,14 @@ do_seek (GstElement * element, gpointer user_data)
 {
   GstKvsSnapshot *self = GST_KVS_SNAPSHOT (element);
   GstEvent *seek = user_data;
-  GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
+  GstObject *top, *parent;
   gboolean ok;
 
+  if (g_atomic_int_get (&self->finished)) {
+    GST_DEBUG_OBJECT (self, "done: no seek");
+    return;
+  }
+  top = gst_object_ref (GST_OBJECT (self));
   while ((parent = gst_object_get_parent (top)) != NULL) {
     gst_object_unref (top);
     top = parent;
@@ -908,15 +932,17 @@ do_seek (GstElement * element, gpointer user_data)
     ok = gst_pad_push_event (GST_BASE_SINK_PAD (self), gst_event_ref (seek));
   else
     ok = gst_element_send_event (GST_ELEMENT (top), gst_event_ref (seek));
-  if (!ok)
+  if (!ok) {
     GST_INFO_OBJECT (self, "the seek was refused: waiting instead");
+    self->key_unit_seek = FALSE;
+  }
   gst_object_unref (top);
 }
 
 /* From the streaming thread: a flushing seek would have to wait for this
  * very thread, so it is sent from another one. */
 static void
-seek_to (GstKvsSnapshot * self, guint k)
+seek_to (GstKvsSnapshot * self, guint k, GstClockTime from)
 {
   GstSeekFlags flags = GST_SEEK_FLAG_FLUSH;
   GstClockTime t = target (self, k);
@@ -931,6 +957,7 @@ seek_to (GstKvsSnapshot * self, guint k)
   }
 
   self->sought = k;
+  self->seek_from = from;
   seek = gst_event_new_seek (1.0, GST_FORMAT_TIME, flags, GST_SEEK_TYPE_SET,
       t, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
   gst_element_call_async (GST_ELEMENT (self), do_seek, seek,
@@ -993,6 +1020,11 @@ gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
    * unless it is one already captured */
   if (self->landing && has_target (self, self->next)) {
     self->landing = FALSE;
+    /* landed behind where it was: the target was in the GOP being decoded,
+     * decoding on would have been cheaper; seek only further ahead */
+    if (ts < self->seek_from)
+      self->min_seek = MIN (2 * self->min_seek + (self->seek_from - ts),
+          MAX_SEEK_THRESHOLD);
     if (!GST_CLOCK_TIME_IS_VALID (self->last_ts) || ts > self->last_ts) {
       if (!capture (self, buf, self->next, ts))
         goto failed;
@@ -1008,13 +1040,15 @@ gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
     self->next++;
   }
 
-  if (!has_target (self, self->next))
+  if (!has_target (self, self->next)) {
+    g_atomic_int_set (&self->finished, TRUE);
     return GST_FLOW_EOS;        /* done: upstream may stop */
+  }
 
   /* once per target: a seek that lands short is waited out */
-  if (self->seekable && target (self, self->next) > end + SEEK_THRESHOLD &&
+  if (self->seekable && target (self, self->next) > end + self->min_seek &&
       (self->sought == G_MAXUINT || self->sought < self->next))
-    seek_to (self, self->next);
+    seek_to (self, self->next, end);
   return GST_FLOW_OK;
 
   /* ERRORS */
@@ -1221,6 +1255,7 @@ gst_kvs_snapshot_event (GstBaseSink * sink, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
+      g_atomic_int_set (&self->finished, TRUE);
       gst_kvs_snapshot_finish (self, GST_CLOCK_TIME_IS_VALID (self->duration)
           ? self->duration : sink->segment.position);
       break;

@@ -83,6 +83,9 @@ struct _GstKvsSnapshot
   GstClockTime last_ts;         /* the last frame captured */
   gboolean queried;             /* upstream's seekability and duration */
   gboolean failed;
+  gint finished;                /* atomic: no more seeks wanted */
+  GstClockTime min_seek;        /* seek only to targets this far ahead */
+  GstClockTime seek_from;       /* where the last seek was sent from */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (kvssnapshot);

@@ -25,6 +25,7 @@ struct _KvsImageEncoder
   GstElement *pipeline;
   GstAppSrc *src;
   GstAppSink *sink;
+  GstBus *bus;
   GstVideoInfo info;
   gboolean have_info;
 };
@@ -55,6 +56,7 @@ kvs_image_encoder_new (const gchar * encoder_desc, GError ** error)
   enc->pipeline = pipeline;
   enc->src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (pipeline), "src"));
   enc->sink = GST_APP_SINK (gst_bin_get_by_name (GST_BIN (pipeline), "sink"));
+  enc->bus = gst_element_get_bus (pipeline);
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) ==
       GST_STATE_CHANGE_FAILURE) {
     g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
@@ -78,7 +80,8 @@ GstBuffer *
 kvs_image_encoder_encode (KvsImageEncoder * enc, const GstVideoInfo * info,
     GstBuffer * raw, GError ** error)
 {
-  GstSample *sample;
+  GstSample *sample = NULL;
+  GstClockTime waited;
   GstBuffer *out;
 
   if (!enc->have_info || !gst_video_info_is_equal (&enc->info, info)) {
@@ -96,7 +99,20 @@ kvs_image_encoder_encode (KvsImageEncoder * enc, const GstVideoInfo * info,
   if (gst_app_src_push_buffer (enc->src, raw) != GST_FLOW_OK)
     goto failed;
 
-  sample = gst_app_sink_try_pull_sample (enc->sink, 30 * GST_SECOND);
+  /* the image, unless the encoder fails first (its pipeline's bus says) */
+  for (waited = 0; waited < 30 * GST_SECOND; waited += 100 * GST_MSECOND) {
+    GstMessage *m;
+
+    sample = gst_app_sink_try_pull_sample (enc->sink, 100 * GST_MSECOND);
+    if (sample != NULL)
+      break;
+    m = gst_bus_pop_filtered (enc->bus, GST_MESSAGE_ERROR);
+    if (m != NULL) {
+      gst_message_parse_error (m, error, NULL);
+      gst_message_unref (m);
+      return NULL;
+    }
+  }
   if (sample == NULL)
     goto failed;
   out = gst_buffer_ref (gst_sample_get_buffer (sample));
@@ -117,6 +133,7 @@ kvs_image_encoder_free (KvsImageEncoder * enc)
   gst_element_set_state (enc->pipeline, GST_STATE_NULL);
   gst_object_unref (enc->src);
   gst_object_unref (enc->sink);
+  gst_object_unref (enc->bus);
   gst_object_unref (enc->pipeline);
   g_free (enc);
 }

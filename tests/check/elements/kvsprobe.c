@@ -198,6 +198,15 @@ GST_START_TEST (test_three_ways_one_document)
   g_free (desc);
   fail_unless_equals_string (result_json (&inline_run), contents);
 
+  /* inline before a demuxer that seeks to the movie box at the end and
+   * back: the bytes are placed where its byte segments say */
+  run_clear (&inline_run);
+  desc = g_strdup_printf ("filesrc location=%s ! kvsprobe ! qtdemux ! "
+      "fakesink", mp4);
+  run (desc, &inline_run);
+  g_free (desc);
+  fail_unless_equals_string (result_json (&inline_run), contents);
+
   run_clear (&pull);
   run_clear (&push);
   run_clear (&inline_run);

@@ -446,6 +446,15 @@ GST_START_TEST (test_errors)
   s = g_strdup_printf ("times=0.5,9 %s", loc);
   check_error (s, 2337);        /* past the end (1 s) */
   g_free (s);
+  s = g_strdup_printf ("times=nan %s", loc);
+  check_error (s, 2315);        /* not a number of seconds */
+  g_free (s);
+  s = g_strdup_printf ("times=0.5 location=%s/x-%%100d.jpg", tmpdir);
+  check_error (s, 2315);        /* a width past 99 */
+  g_free (s);
+  s = g_strdup_printf ("interval=0.0000001 %s", loc);
+  check_error (s, 2315);        /* under a millisecond */
+  g_free (s);
   check_error ("times=0.5 location=/nonexistent-dir/x-%d.jpg", 2324);
   g_free (loc);
 }
