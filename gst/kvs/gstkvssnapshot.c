@@ -58,6 +58,7 @@
 
 #include "gstkvssnapshot.h"
 #include "kvserrors.h"
+#include "kvsfiles.h"
 #include "kvsimage.h"
 #include "kvsresult.h"
 
@@ -455,42 +456,6 @@ gst_kvs_snapshot_get_property (GObject * object, guint prop_id,
 
 /* ---- settings ----------------------------------------------------------- */
 
-/* a printf pattern with exactly one integer conversion ("%05d") */
-static gboolean
-location_is_pattern (const gchar * s)
-{
-  guint conversions = 0, digits;
-
-  for (; *s; s++) {
-    if (*s != '%')
-      continue;
-    if (s[1] == '%') {
-      s++;
-      continue;
-    }
-    s++;
-    while (*s && strchr ("-+ 0#", *s))
-      s++;
-    for (digits = 0; g_ascii_isdigit (*s); s++)
-      if (++digits > 2)         /* a width up to 99 */
-        return FALSE;
-    if (*s == '\0' || !strchr ("diuxXo", *s))
-      return FALSE;
-    conversions++;
-  }
-  return conversions == 1;
-}
-
-static gchar *
-file_path (const gchar * pattern, guint index)
-{
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  /* checked by location_is_pattern(): one integer conversion */
-  return g_strdup_printf (pattern, index);
-#pragma GCC diagnostic pop
-}
-
 static gint
 compare_times (gconstpointer a, gconstpointer b)
 {
@@ -610,7 +575,7 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
     goto no_mode;
   if (self->run.location == NULL)
     goto no_location;
-  if (!location_is_pattern (self->run.location))
+  if (!kvs_files_is_pattern (self->run.location))
     goto bad_location;
 
   encoder_desc = self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG ?
@@ -766,7 +731,7 @@ write_image (GstKvsSnapshot * self, GstBuffer * raw,
     goto encode_failed;
 
   c.index = index;
-  c.path = file_path (self->run.location, index);
+  c.path = kvs_files_path (self->run.location, index);
   c.timestamp = ts;
   gst_buffer_map (img, &map, GST_MAP_READ);
   c.size = map.size;
@@ -1081,19 +1046,6 @@ vtt_time (GstClockTime t)
       (guint) (ms % 1000));
 }
 
-/* a sheet's path as the VTT names it: relative when beside it */
-static gchar *
-vtt_path (const gchar * vtt, const gchar * sheet)
-{
-  gchar *vdir = g_path_get_dirname (vtt), *sdir = g_path_get_dirname (sheet);
-  gchar *res = g_strcmp0 (vdir, sdir) == 0 ? g_path_get_basename (sheet) :
-      g_strdup (sheet);
-
-  g_free (vdir);
-  g_free (sdir);
-  return res;
-}
-
 static gboolean
 write_vtt (GstKvsSnapshot * self, GstClockTime stream_end)
 {
@@ -1114,7 +1066,7 @@ write_vtt (GstKvsSnapshot * self, GstClockTime stream_end)
       to = MAX (stream_end, from + GST_MSECOND);
     a = vtt_time (from);
     b = vtt_time (to);
-    path = vtt_path (self->run.vtt_location, sheet->path);
+    path = kvs_files_relative (self->run.vtt_location, sheet->path);
     g_string_append_printf (s, "\n%s --> %s\n%s#xywh=%u,%u,%u,%u\n", a, b,
         path, (slot % self->run.columns) * self->run.tile_width,
         (slot / self->run.columns) * self->run.tile_height,
