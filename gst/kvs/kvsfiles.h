@@ -13,13 +13,12 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
-gboolean kvs_files_is_pattern (const gchar * pattern);
+/* numbered output files: "name-%03d.jpg" and the like */
+    gboolean kvs_files_is_pattern (const gchar * pattern);
 
 gchar *kvs_files_path (const gchar * pattern, guint index);
 
 gchar *kvs_files_relative (const gchar * from_file, const gchar * path);
 
 G_END_DECLS
-
 #endif /* __KVS_FILES_H__ */
