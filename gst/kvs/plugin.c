@@ -12,6 +12,7 @@
 #endif
 
 #include "gstkvsprobe.h"
+#include "gstkvssegmentsink.h"
 #include "gstkvssnapshot.h"
 #include "gstkvswave.h"
 
@@ -21,6 +22,7 @@ plugin_init (GstPlugin * plugin)
   gboolean ret = FALSE;
 
   ret |= GST_ELEMENT_REGISTER (kvsprobe, plugin);
+  ret |= GST_ELEMENT_REGISTER (kvssegmentsink, plugin);
   ret |= GST_ELEMENT_REGISTER (kvssnapshot, plugin);
   ret |= GST_ELEMENT_REGISTER (kvswave, plugin);
 
@@ -28,5 +30,5 @@ plugin_init (GstPlugin * plugin)
 }
 
 GST_PLUGIN_DEFINE (GST_VERSION_MAJOR, GST_VERSION_MINOR, kvs,
-    "Media analysis results of the KVS VOD service, locally: avinfo metainfo, snapshots and sprite sheets, waveform points",
+    "Media analysis results of the KVS VOD service, locally: avinfo metainfo, snapshots and sprite sheets, segments, waveform points",
     plugin_init, VERSION, GST_LICENSE, GST_PACKAGE_NAME, GST_PACKAGE_ORIGIN)
