@@ -8,6 +8,9 @@ each under a time limit; a run that does not end in time, or ends with
 another exit status than expected, fails the test.
 
   launch-stress.py [RUNS]
+
+Pipelines ending in a sink bin (kvssegmentsink) run at least SINK_RUNS
+times: stock bins hang about 1 run in 10 here.
 """
 import os
 import subprocess
@@ -15,6 +18,7 @@ import sys
 import tempfile
 
 LIMIT = 20
+SINK_RUNS = 50
 
 
 def make_inputs(tmp):
@@ -33,7 +37,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="kvs-stress-") as tmp:
         mp4, noise = make_inputs(tmp)
         out = os.path.join(tmp, "out.json")
-        # (pipeline, expected exit status: 0 success, 1 error)
+        # (pipeline, expected exit status: 0 success, 1 error, 255 refused
+        # to start; optional least number of runs)
         cases = [
             (f"filesrc location={mp4} ! kvsprobe json-location={out}", 0),
             (f"filesrc location={mp4} ! queue ! kvsprobe json-location={out}", 0),
@@ -45,18 +50,26 @@ def main():
              f"location={tmp}/s-%d.jpg", 1),
             (f"filesrc location={mp4} ! decodebin name=d d. ! video/x-raw ! queue ! kvssnapshot times=0.1,0.9 "
              f"location={tmp}/t-%d.jpg", 0),
+            (f"videotestsrc num-buffers=30 ! x264enc speed-preset=ultrafast ! h264parse ! "
+             f"kvssegmentsink target-duration=1 location={tmp}/g-%03d.mp4 "
+             f"playlist-location={tmp}/g.m3u8 json-location={tmp}/g.json", 0, SINK_RUNS),
+            (f"filesrc location={mp4} ! qtdemux ! h264parse config-interval=-1 ! "
+             f"kvssegmentsink muxer=mpegts location={tmp}/h-%03d.ts", 0, SINK_RUNS),
+            (f"filesrc location={mp4} ! qtdemux ! h264parse ! kvssegmentsink location={tmp}/none.mp4", 255),
         ]
         failed = 0
-        for line, want in cases:
+        for case in cases:
+            line, want = case[0], case[1]
+            n = max(runs, case[2]) if len(case) > 2 else runs
             bad = 0
-            for _ in range(runs):
+            for _ in range(n):
                 try:
                     p = subprocess.run(["gst-launch-1.0", "-q"] + line.split(), capture_output=True, timeout=LIMIT)
                     if p.returncode != want:
                         bad += 1
                 except subprocess.TimeoutExpired:
                     bad += 1
-            print(f"{'ok  ' if bad == 0 else 'FAIL'} {runs - bad}/{runs}: {line}")
+            print(f"{'ok  ' if bad == 0 else 'FAIL'} {n - bad}/{n}: {line}")
             failed += bad > 0
     return 1 if failed else 0
 
