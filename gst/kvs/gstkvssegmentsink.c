@@ -436,22 +436,29 @@ gst_kvs_segment_sink_change_state (GstElement * element,
   return ret;
 }
 
-/* TRUE once the top-level pipeline has finished going to PLAYING */
-static gboolean
-pipeline_playing (GstKvsSegmentSink * self)
+/* the top-level pipeline, or @self when it stands alone (ref) */
+static GstObject *
+top_level (GstKvsSegmentSink * self)
 {
   GstObject *top = gst_object_ref (GST_OBJECT (self)), *parent;
-  gboolean playing;
 
   while ((parent = gst_object_get_parent (top)) != NULL) {
     gst_object_unref (top);
     top = parent;
   }
+  return top;
+}
+
+/* TRUE once @top has finished going to PLAYING */
+static gboolean
+is_playing (GstObject * top)
+{
+  gboolean playing;
+
   GST_OBJECT_LOCK (top);
   playing = GST_STATE (top) == GST_STATE_PLAYING &&
       GST_STATE_PENDING (top) == GST_STATE_VOID_PENDING;
   GST_OBJECT_UNLOCK (top);
-  gst_object_unref (top);
   return playing;
 }
 
@@ -474,16 +481,19 @@ hold_eos (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   /* with no data the pipeline waits for this EOS to preroll */
   g_mutex_lock (&self->eos_lock);
   while (self->got_data && !self->stopping) {
+    GstObject *top;
+    gboolean playing;
     gint64 until;
 
     g_mutex_unlock (&self->eos_lock);
-    if (pipeline_playing (self)) {
-      g_mutex_lock (&self->eos_lock);
+    top = top_level (self);
+    playing = is_playing (top);
+    gst_object_unref (top);
+    g_mutex_lock (&self->eos_lock);
+    if (playing)
       break;
-    }
     GST_LOG_OBJECT (pad, "holding EOS until the pipeline is PLAYING");
     until = g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND;
-    g_mutex_lock (&self->eos_lock);
     g_cond_wait_until (&self->eos_cond, &self->eos_lock, until);
   }
   g_mutex_unlock (&self->eos_lock);
@@ -839,18 +849,9 @@ post_child_error (GstKvsSegmentSink * self, GstMessage * message)
 static void
 nudge_pipeline (GstElement * element, gpointer user_data)
 {
-  GstObject *top = gst_object_ref (GST_OBJECT (element)), *parent;
-  gboolean playing;
+  GstObject *top = top_level (GST_KVS_SEGMENT_SINK (element));
 
-  while ((parent = gst_object_get_parent (top)) != NULL) {
-    gst_object_unref (top);
-    top = parent;
-  }
-  GST_OBJECT_LOCK (top);
-  playing = GST_STATE (top) == GST_STATE_PLAYING &&
-      GST_STATE_PENDING (top) == GST_STATE_VOID_PENDING;
-  GST_OBJECT_UNLOCK (top);
-  if (playing && top != GST_OBJECT (element)) {
+  if (top != GST_OBJECT (element) && is_playing (top)) {
     GST_DEBUG_OBJECT (element, "PLAYING again, for the EOS");
     gst_element_post_message (GST_ELEMENT (top),
         gst_message_new_state_changed (top, GST_STATE_PLAYING,
