@@ -22,30 +22,20 @@
 #include <string.h>
 
 #include "kvserrors.h"
+#include "kvstest.h"
 
 static gchar *tmpdir;
 
 static void
 setup (void)
 {
-  tmpdir = g_dir_make_tmp ("kvsprobe-XXXXXX", NULL);
+  tmpdir = kvs_test_dir_new ("kvsprobe");
 }
 
 static void
 teardown (void)
 {
-  GDir *d = g_dir_open (tmpdir, 0, NULL);
-  const gchar *name;
-
-  while ((name = g_dir_read_name (d)) != NULL) {
-    gchar *f = g_build_filename (tmpdir, name, NULL);
-
-    g_unlink (f);
-    g_free (f);
-  }
-  g_dir_close (d);
-  g_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
+  kvs_test_dir_remove (&tmpdir);
 }
 
 typedef struct

@@ -22,38 +22,23 @@
 #include <string.h>
 
 #include "kvserrors.h"
+#include "kvstest.h"
 
 static gchar *tmpdir;
 
 static void
 setup (void)
 {
-  tmpdir = g_dir_make_tmp ("kvssegmentsink-XXXXXX", NULL);
+  tmpdir = kvs_test_dir_new ("kvssegmentsink");
 }
 
 static void
 teardown (void)
 {
-  GDir *d = g_dir_open (tmpdir, 0, NULL);
-  const gchar *name;
-
-  while ((name = g_dir_read_name (d)) != NULL) {
-    gchar *f = g_build_filename (tmpdir, name, NULL);
-
-    g_unlink (f);
-    g_free (f);
-  }
-  g_dir_close (d);
-  g_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
+  kvs_test_dir_remove (&tmpdir);
 }
 
-typedef struct
-{
-  GstMessage *result;
-  GstMessage *error;
-  GList *segments;              /* kvssegmentsink-segment messages */
-} Run;
+typedef KvsRun Run;
 
 /* marks every buffer as a delta unit: a stream without key frames */
 static GstPadProbeReturn
@@ -71,10 +56,8 @@ run (const gchar * desc, Run * r)
 {
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *tamper;
-  GstBus *bus;
 
   fail_unless (pipeline != NULL, "%s", desc);
-  memset (r, 0, sizeof (*r));
   tamper = gst_bin_get_by_name (GST_BIN (pipeline), "tamper");
   if (tamper) {
     GstPad *pad = gst_element_get_static_pad (tamper, "src");
@@ -84,39 +67,14 @@ run (const gchar * desc, Run * r)
     gst_object_unref (pad);
     gst_object_unref (tamper);
   }
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while (TRUE) {
-    GstMessage *m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT);
-
-    fail_unless (m != NULL, "timed out: %s", desc);
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT) {
-      if (gst_message_has_name (m, "kvssegmentsink-segment"))
-        r->segments = g_list_append (r->segments, m);
-      else if (gst_message_has_name (m, "kvssegmentsink"))
-        r->result = m;
-      else
-        gst_message_unref (m);
-      continue;
-    }
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
-      r->error = m;
-    else
-      gst_message_unref (m);
-    break;
-  }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
+  kvs_test_run (pipeline, desc, "kvssegmentsink", "kvssegmentsink-segment", r);
   gst_object_unref (pipeline);
 }
 
 static void
 run_clear (Run * r)
 {
-  gst_clear_message (&r->result);
-  gst_clear_message (&r->error);
-  g_list_free_full (r->segments, (GDestroyNotify) gst_message_unref);
+  kvs_test_run_clear (r);
 }
 
 /* Runs @src into a kvssegmentsink with @props writing <name>-%03d.<ext>,
@@ -153,7 +111,7 @@ run_and_check (const gchar * src, const gchar * props, const gchar * name,
   fail_unless (node != NULL && JSON_NODE_HOLDS_ARRAY (node));
   items = json_node_get_array (node);
   fail_unless_equals_int (json_array_get_length (items),
-      g_list_length (r.segments));
+      g_list_length (r.items));
   fail_unless_equals_string (gst_structure_get_string
       (gst_message_get_structure (r.result), "playlist"), list_path);
 
@@ -164,7 +122,7 @@ run_and_check (const gchar * src, const gchar * props, const gchar * name,
   file_node = json_from_string (json, NULL);
   json_node_unref (file_node);
 
-  for (l = r.segments, i = 0; l; l = l->next, i++) {
+  for (l = r.items, i = 0; l; l = l->next, i++) {
     const GstStructure *s = gst_message_get_structure (l->data);
     JsonObject *o = json_array_get_object_element (items, i);
     gchar *want_name = g_strdup_printf ("%s-%03u.%s", name, first_index + i,

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "kvserrors.h"
+#include "kvstest.h"
 
 #define W 320
 #define H 240
@@ -35,24 +36,13 @@ static gchar *tmpdir;
 static void
 setup (void)
 {
-  tmpdir = g_dir_make_tmp ("kvssnapshot-XXXXXX", NULL);
+  tmpdir = kvs_test_dir_new ("kvssnapshot");
 }
 
 static void
 teardown (void)
 {
-  GDir *d = g_dir_open (tmpdir, 0, NULL);
-  const gchar *name;
-
-  while ((name = g_dir_read_name (d)) != NULL) {
-    gchar *f = g_build_filename (tmpdir, name, NULL);
-
-    g_unlink (f);
-    g_free (f);
-  }
-  g_dir_close (d);
-  g_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
+  kvs_test_dir_remove (&tmpdir);
 }
 
 /* frame @n: the bars of its number, most significant first */
@@ -173,54 +163,22 @@ read_number (const gchar * path, gint x, gint y, gint w, gint h)
   return n;
 }
 
-typedef struct
-{
-  GstMessage *result;
-  GstMessage *error;
-  GList *files;                 /* kvssnapshot-file messages */
-} Run;
+typedef KvsRun Run;
 
 static void
 run (const gchar * desc, Run * r)
 {
   GstElement *pipeline = gst_parse_launch (desc, NULL);
-  GstBus *bus;
 
   fail_unless (pipeline != NULL, "%s", desc);
-  memset (r, 0, sizeof (*r));
-  bus = gst_element_get_bus (pipeline);
-  gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while (TRUE) {
-    GstMessage *m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
-        GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_ELEMENT);
-
-    fail_unless (m != NULL, "timed out: %s", desc);
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT) {
-      if (gst_message_has_name (m, "kvssnapshot-file"))
-        r->files = g_list_append (r->files, m);
-      else if (gst_message_has_name (m, "kvssnapshot"))
-        r->result = m;
-      else
-        gst_message_unref (m);
-      continue;
-    }
-    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
-      r->error = m;
-    else
-      gst_message_unref (m);
-    break;
-  }
-  gst_element_set_state (pipeline, GST_STATE_NULL);
-  gst_object_unref (bus);
+  kvs_test_run (pipeline, desc, "kvssnapshot", "kvssnapshot-file", r);
   gst_object_unref (pipeline);
 }
 
 static void
 run_clear (Run * r)
 {
-  gst_clear_message (&r->result);
-  gst_clear_message (&r->error);
-  g_list_free_full (r->files, (GDestroyNotify) gst_message_unref);
+  kvs_test_run_clear (r);
 }
 
 static JsonObject *
@@ -275,8 +233,8 @@ GST_START_TEST (test_times)
     if (way == 0) {
       items = json_object_get_array_member (result_doc (&r, &node), "items");
       fail_unless_equals_int (json_array_get_length (items), 3);
-      fail_unless_equals_int (g_list_length (r.files), 3);
-      for (l = r.files, i = 0; l; l = l->next, i++) {
+      fail_unless_equals_int (g_list_length (r.items), 3);
+      for (l = r.items, i = 0; l; l = l->next, i++) {
         const GstStructure *s = gst_message_get_structure (l->data);
         JsonObject *it = json_array_get_object_element (items, i);
         guint64 size;
