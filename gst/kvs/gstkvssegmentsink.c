@@ -57,7 +57,9 @@
 
 #include <gst/pbutils/pbutils.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <math.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_kvs_segment_sink_debug);
 #define GST_CAT_DEFAULT gst_kvs_segment_sink_debug
@@ -72,6 +74,7 @@ GST_STATIC_PAD_TEMPLATE ("audio_%u", GST_PAD_SINK, GST_PAD_REQUEST,
 #define DEFAULT_TARGET_DURATION 10
 #define DEFAULT_MUXER GST_KVS_SEGMENT_MUXER_MP4
 #define DEFAULT_START_INDEX 0
+
 
 enum
 {
@@ -217,6 +220,24 @@ apply_muxer (GstKvsSegmentSink * self)
     g_object_set (self->splitmux, "muxer", muxer, NULL);
 }
 
+/* An aggregator muxer (mp4mux, mpegtsmux) without latency holds one buffer
+ * per pad, so every buffer waits for the muxer's thread to take it, and
+ * each one costs two thread switches (profiled: most of the time of stock
+ * splitmuxsink). splitmuxsink hands the muxer a whole GOP at a time: with
+ * room for a segment's worth per pad, the GOP flows in without waits. */
+static void
+set_muxer_latency (GstKvsSegmentSink * self, guint target)
+{
+  GstElement *muxer = NULL;
+
+  g_object_get (self->splitmux, "muxer", &muxer, NULL);
+  if (muxer == NULL)
+    return;
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (muxer), "latency"))
+    g_object_set (muxer, "latency", (guint64) target * GST_SECOND, NULL);
+  gst_object_unref (muxer);
+}
+
 static void
 gst_kvs_segment_sink_init (GstKvsSegmentSink * self)
 {
@@ -246,6 +267,7 @@ gst_kvs_segment_sink_finalize (GObject * object)
   g_free (self->playlist_location);
   g_free (self->json_location);
   g_free (self->open_location);
+  gst_clear_object (&self->video_target);
   g_mutex_clear (&self->eos_lock);
   g_cond_clear (&self->eos_cond);
 
@@ -346,13 +368,27 @@ gst_kvs_segment_sink_reset (GstKvsSegmentSink * self)
   g_mutex_unlock (&self->eos_lock);
 }
 
+/* Whether the directory of @path can take new files; a directory with a
+ * conversion in its name is known only once it is formatted */
+static gboolean
+dir_writable (const gchar * path, gchar ** dir, gint * err)
+{
+  *dir = g_path_get_dirname (path);
+  *err = 0;
+  if (strchr (*dir, '%') != NULL || g_access (*dir, W_OK | X_OK) == 0)
+    return TRUE;
+  *err = errno;
+  return FALSE;
+}
+
 /* The child's settings, while it is still in NULL: splitmuxsink takes its
  * start index when it goes to READY. */
 static gboolean
 gst_kvs_segment_sink_configure (GstKvsSegmentSink * self)
 {
-  gchar *location;
-  guint target, muxer_kind, start;
+  gchar *location, *paths[2], *dir = NULL;
+  guint target, muxer_kind, start, i;
+  gint err = 0;
 
   if (self->splitmux == NULL)
     goto no_splitmux;
@@ -362,16 +398,32 @@ gst_kvs_segment_sink_configure (GstKvsSegmentSink * self)
   target = self->target_duration;
   muxer_kind = self->muxer;
   start = self->start_index;
+  paths[0] = g_strdup (self->playlist_location);
+  paths[1] = g_strdup (self->json_location);
   GST_OBJECT_UNLOCK (self);
 
   if (location == NULL || !kvs_files_is_pattern (location))
     goto bad_location;
+  /* one clear error before any file is opened */
+  if (!dir_writable (location, &dir, &err))
+    goto unwritable;
+  for (i = 0; i < 2; i++) {
+    if (paths[i] == NULL)
+      continue;
+    g_free (dir);
+    if (!dir_writable (paths[i], &dir, &err))
+      goto unwritable;
+  }
+  g_free (dir);
+  g_free (paths[0]);
+  g_free (paths[1]);
 
   if (self->muxer_missing)
     goto no_muxer;
 
   g_object_set (self->splitmux, "location", location, "max-size-time",
       (guint64) target * GST_SECOND, "start-index", start, NULL);
+  set_muxer_latency (self, target);
   g_free (location);
   return TRUE;
 
@@ -391,6 +443,19 @@ bad_location:
             "(\"segmentfile-%%03d.mp4\").", location ? location : "(none)"),
         (NULL));
     g_free (location);
+    g_free (paths[0]);
+    g_free (paths[1]);
+    return FALSE;
+  }
+unwritable:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, KVS_ERRNUM_OPEN_OUTPUT,
+        ("Cannot write files in the directory \"%s\": %s.", dir,
+            g_strerror (err)), (NULL));
+    g_free (dir);
+    g_free (location);
+    g_free (paths[0]);
+    g_free (paths[1]);
     return FALSE;
   }
 no_muxer:
@@ -556,23 +621,96 @@ track_end (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* MPEG-TS carries H.264/H.265 parameter sets in band: a segment decodes
+ * alone only if its first key frame has them in front. The bin's own
+ * parser puts them in front of every key frame, whatever the upstream
+ * parser does. Other containers keep them in each file's header. */
+static const gchar *
+video_parser_for (GstKvsSegmentSink * self, GstCaps * caps)
+{
+  const gchar *name;
+  gboolean ts;
+
+  GST_OBJECT_LOCK (self);
+  ts = (self->muxer == GST_KVS_SEGMENT_MUXER_MPEGTS);
+  GST_OBJECT_UNLOCK (self);
+  if (!ts || gst_caps_get_size (caps) == 0)
+    return NULL;
+  name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+  if (g_str_equal (name, "video/x-h264"))
+    return "h264parse";
+  if (g_str_equal (name, "video/x-h265"))
+    return "h265parse";
+  return NULL;
+}
+
+/* At the video pad's first caps, a parser goes in front of splitmuxsink
+ * when the container needs one. Until then the pad leads to splitmuxsink
+ * directly, so that upstream negotiates the muxer's format. */
+static GstPadProbeReturn
+link_video (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  GstKvsSegmentSink *self = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstPad *target = self->video_target;
+  GstElement *parser = NULL;
+  const gchar *factory;
+  GstCaps *caps;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  if (target == NULL || self->video_parser != NULL)
+    return GST_PAD_PROBE_REMOVE;
+
+  gst_event_parse_caps (event, &caps);
+  factory = video_parser_for (self, caps);
+  if (factory != NULL && (parser = gst_element_factory_make (factory,
+              NULL)) == NULL)
+    GST_WARNING_OBJECT (self, "%s is missing: segments after the first may "
+        "not decode alone", factory);
+  if (parser != NULL) {
+    GstPad *sink = gst_element_get_static_pad (parser, "sink");
+    GstPad *src = gst_element_get_static_pad (parser, "src");
+
+    GST_INFO_OBJECT (self, "%s with config-interval=-1 in front of the "
+        "MPEG-TS muxer", factory);
+    g_object_set (parser, "config-interval", -1, NULL);
+    gst_bin_add (GST_BIN (self), parser);
+    self->video_parser = parser;
+    gst_ghost_pad_set_target (GST_GHOST_PAD (pad), NULL);
+    gst_pad_link (src, target);
+    gst_element_sync_state_with_parent (parser);
+    gst_ghost_pad_set_target (GST_GHOST_PAD (pad), sink);
+    gst_object_unref (sink);
+    gst_object_unref (src);
+  }
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static GstPad *
 gst_kvs_segment_sink_request_new_pad (GstElement * element,
     GstPadTemplate * templ, const gchar * name, const GstCaps * caps)
 {
   GstKvsSegmentSink *self = GST_KVS_SEGMENT_SINK (element);
-  const gchar *tname = GST_PAD_TEMPLATE_NAME_TEMPLATE (templ);
+  gboolean video = g_str_equal (GST_PAD_TEMPLATE_NAME_TEMPLATE (templ),
+      "video");
   GstPad *target, *ghost;
 
   if (self->splitmux == NULL)
     return NULL;
   target = gst_element_request_pad_simple (self->splitmux,
-      g_str_equal (tname, "video") ? "video" : "audio_%u");
+      video ? "video" : "audio_%u");
   if (target == NULL)
     return NULL;
-  ghost = gst_ghost_pad_new (g_str_equal (tname, "video") ? "video" :
-      GST_PAD_NAME (target), target);
-  gst_object_unref (target);
+  ghost = gst_ghost_pad_new (video ? "video" : GST_PAD_NAME (target), target);
+  if (video) {
+    /* its caps may ask for a parser in front of splitmuxsink */
+    self->video_target = target;        /* owns the ref */
+    gst_pad_add_probe (ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
+        link_video, self, NULL);
+  } else {
+    gst_object_unref (target);
+  }
   gst_pad_add_probe (ghost, GST_PAD_PROBE_TYPE_BUFFER, track_end, self, NULL);
   gst_pad_add_probe (ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, hold_eos,
       self, NULL);
@@ -585,8 +723,18 @@ static void
 gst_kvs_segment_sink_release_pad (GstElement * element, GstPad * pad)
 {
   GstKvsSegmentSink *self = GST_KVS_SEGMENT_SINK (element);
-  GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  GstPad *target;
 
+  if (g_str_equal (GST_PAD_NAME (pad), "video")) {
+    target = g_steal_pointer (&self->video_target);
+    if (self->video_parser != NULL) {
+      gst_element_set_state (self->video_parser, GST_STATE_NULL);
+      gst_bin_remove (GST_BIN (self), self->video_parser);
+      self->video_parser = NULL;
+    }
+  } else {
+    target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+  }
   if (target != NULL) {
     gst_element_release_request_pad (self->splitmux, target);
     gst_object_unref (target);
@@ -903,13 +1051,28 @@ gst_kvs_segment_sink_handle_message (GstBin * bin, GstMessage * message)
       GST_BIN_CLASS (parent_class)->handle_message (bin, message);
       gst_element_call_async (GST_ELEMENT (self), nudge_pipeline, NULL, NULL);
       return;
-    case GST_MESSAGE_ERROR:
+    case GST_MESSAGE_ERROR:{
+      gboolean first;
+
+      /* a failed file fails its sink, the muxer and splitmuxsink in turn:
+       * the first error tells why, the others only echo it */
+      GST_OBJECT_LOCK (self);
+      first = !self->failed;
+      self->failed = TRUE;
+      GST_OBJECT_UNLOCK (self);
+      if (!first) {
+        GST_DEBUG_OBJECT (self, "dropping a follow-up error: %"
+            GST_PTR_FORMAT, message);
+        gst_message_unref (message);
+        return;
+      }
       if (!kvs_error_message_parse_errnum (message, NULL, NULL)) {
         post_child_error (self, message);
         gst_message_unref (message);
         return;
       }
       break;
+    }
     default:
       break;
   }

@@ -44,6 +44,8 @@ struct _GstKvsSegmentSink
   GstBin parent;
 
   GstElement *splitmux;
+  GstPad *video_target;         /* splitmuxsink's video pad */
+  GstElement *video_parser;     /* in front of it, for MPEG-TS */
 
   /* properties, under the object lock */
   gchar *location;
@@ -67,7 +69,7 @@ struct _GstKvsSegmentSink
   gboolean got_data;            /* a buffer went into splitmuxsink */
 
   gboolean finished;
-  gboolean failed;
+  gboolean failed;              /* an error went up: the rest are echoes */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (kvssegmentsink);

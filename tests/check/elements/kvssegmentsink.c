@@ -51,11 +51,58 @@ no_key_frames (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* drops the SPS and PPS NAL units of every byte-stream buffer but the
+ * first: parameter sets sent once, as from RTP or some encoders */
+static GstPadProbeReturn
+parameter_sets_once (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  gboolean *first = user_data;
+  GstBuffer *in = GST_PAD_PROBE_INFO_BUFFER (info), *out;
+  GByteArray *kept = g_byte_array_new ();
+  GstMapInfo map;
+  gsize i, start = G_MAXSIZE;
+
+  if (*first) {
+    *first = FALSE;
+    g_byte_array_unref (kept);
+    return GST_PAD_PROBE_OK;
+  }
+  gst_buffer_map (in, &map, GST_MAP_READ);
+  /* each NAL unit from its 00 00 01 start code to the next one */
+  for (i = 0; i + 3 <= map.size; i++) {
+    gboolean code = (i + 3 < map.size && map.data[i] == 0
+        && map.data[i + 1] == 0 && map.data[i + 2] == 1);
+
+    if (code || i + 3 == map.size) {
+      gsize end = code ? i : map.size;
+      guint type;
+
+      if (start != G_MAXSIZE) {
+        type = map.data[start + 3] & 0x1f;
+        if (type != 7 && type != 8)
+          g_byte_array_append (kept, map.data + start, end - start);
+      }
+      start = i;
+      if (!code)
+        break;
+      i += 2;
+    }
+  }
+  gst_buffer_unmap (in, &map);
+  out = gst_buffer_new_wrapped (kept->data, kept->len);
+  g_byte_array_free (kept, FALSE);
+  gst_buffer_copy_into (out, in, GST_BUFFER_COPY_METADATA, 0, -1);
+  gst_buffer_unref (in);
+  GST_PAD_PROBE_INFO_DATA (info) = out;
+  return GST_PAD_PROBE_OK;
+}
+
 static void
 run (const gchar * desc, Run * r)
 {
   GstElement *pipeline = gst_parse_launch (desc, NULL);
-  GstElement *tamper;
+  GstElement *tamper, *strip;
+  gboolean first = TRUE;
 
   fail_unless (pipeline != NULL, "%s", desc);
   tamper = gst_bin_get_by_name (GST_BIN (pipeline), "tamper");
@@ -66,6 +113,15 @@ run (const gchar * desc, Run * r)
         NULL);
     gst_object_unref (pad);
     gst_object_unref (tamper);
+  }
+  strip = gst_bin_get_by_name (GST_BIN (pipeline), "strip");
+  if (strip) {
+    GstPad *pad = gst_element_get_static_pad (strip, "src");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, parameter_sets_once,
+        &first, NULL);
+    gst_object_unref (pad);
+    gst_object_unref (strip);
   }
   kvs_test_run (pipeline, desc, "kvssegmentsink", "kvssegmentsink-segment", r);
   gst_object_unref (pipeline);
@@ -321,11 +377,98 @@ GST_START_TEST (test_audio_video)
 
 GST_END_TEST;
 
+/* key frames every 3 s, target 1 s: a segment cannot be cut shorter than
+ * its GOP, and EXT-X-TARGETDURATION grows to the longest one */
+GST_START_TEST (test_gop_longer_than_target)
+{
+  GArray *starts;
+  GArray *d = run_and_check (VIDEO (150, 90), "target-duration=1", "long",
+      "mp4", 0, &starts);
+  gchar *list = g_build_filename (tmpdir, "long.m3u8", NULL);
+  gchar *contents;
+
+  fail_unless_equals_int (d->len, 2);
+  fail_unless_equals_uint64 (g_array_index (d, guint64, 0), 3 * GST_SECOND);
+  fail_unless_equals_uint64 (g_array_index (starts, guint64, 1),
+      3 * GST_SECOND);
+  fail_unless (g_file_get_contents (list, &contents, NULL, NULL));
+  fail_unless (strstr (contents, "\n#EXT-X-TARGETDURATION:3\n") != NULL,
+      "%s", contents);
+  g_free (contents);
+  g_free (list);
+  g_array_unref (d);
+  g_array_unref (starts);
+}
+
+GST_END_TEST;
+
+static GstPadProbeReturn
+count_buffers (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return GST_PAD_PROBE_OK;
+}
+
+/* the frames of one MPEG-TS file that decode on their own */
+static guint
+decoded_frames (const gchar * path)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! tsdemux ! "
+      "h264parse ! avdec_h264 name=dec ! fakesink", path);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *dec = gst_bin_get_by_name (GST_BIN (pipeline), "dec");
+  GstPad *pad = gst_element_get_static_pad (dec, "src");
+  GstMessage *msg;
+  guint n = 0;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, count_buffers, &n, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  msg = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline),
+      30 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (msg != NULL, "%s timed out", path);
+  gst_message_unref (msg);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pad);
+  gst_object_unref (dec);
+  gst_object_unref (pipeline);
+  g_free (desc);
+  return n;
+}
+
+/* H.264 whose SPS and PPS come once, before the first frame: with
+ * muxer=mpegts every segment still decodes alone, all its frames */
+GST_START_TEST (test_mpegts_parameter_sets)
+{
+  GArray *starts;
+  GArray *d = run_and_check ("videotestsrc num-buffers=90 ! "
+      "video/x-raw,width=320,height=240,framerate=30/1 ! "
+      "x264enc key-int-max=30 speed-preset=ultrafast ! "
+      "video/x-h264,stream-format=byte-stream,alignment=au ! "
+      "identity name=strip ! h264parse ! ", "target-duration=1 muxer=mpegts",
+      "sets", "ts", 0, &starts);
+  guint i;
+
+  fail_unless_equals_int (d->len, 3);
+  for (i = 0; i < d->len; i++) {
+    gchar *name = g_strdup_printf ("sets-%03u.ts", i);
+    gchar *path = g_build_filename (tmpdir, name, NULL);
+
+    fail_unless_equals_int (decoded_frames (path), 30);
+    g_free (path);
+    g_free (name);
+  }
+  g_array_unref (d);
+  g_array_unref (starts);
+}
+
+GST_END_TEST;
+
 static void
 check_error (const gchar * src, const gchar * location, gint want)
 {
-  gchar *desc = g_strdup_printf ("%s kvssegmentsink location=%s "
-      "json-location=%s/err.json", src, location, tmpdir);
+  /* @location may bring more properties, which win */
+  gchar *desc = g_strdup_printf ("%s kvssegmentsink json-location=%s/err.json "
+      "location=%s", src, tmpdir, location);
   gchar *json = g_strdup_printf ("%s/err.json", tmpdir);
   gint errnum = 0;
   Run r;
@@ -335,6 +478,8 @@ check_error (const gchar * src, const gchar * location, gint want)
   fail_unless (r.result == NULL);
   fail_unless (kvs_error_message_parse_errnum (r.error, &errnum, NULL));
   fail_unless_equals_int (errnum, want);
+  /* one error, not its echoes from the children */
+  fail_unless_equals_int (r.n_errors, 1);
   /* no sidecar, not even half of one */
   fail_if (g_file_test (json, G_FILE_TEST_EXISTS));
   run_clear (&r);
@@ -354,8 +499,19 @@ GST_START_TEST (test_errors)
   loc = g_strdup_printf ("%s/seg-%%d-%%d.mp4", tmpdir);
   check_error (VIDEO (30, 30), loc, 3200);
   g_free (loc);
-  /* a directory that cannot be written */
+  /* a directory that cannot be written, found before any file opens */
   check_error (VIDEO (30, 30), "/nonexistent/kvs/seg-%03d.mp4", 3203);
+  /* ... or found when the file opens: the number in the directory */
+  check_error (VIDEO (30, 30), "/nonexistent/kvs-%03d/seg.mp4", 3203);
+  /* the list's and the document's directories */
+  loc = g_strdup_printf ("%s/seg-%%03d.mp4 playlist-location=/nonexistent/"
+      "kvs/list.m3u8", tmpdir);
+  check_error (VIDEO (30, 30), loc, 3203);
+  g_free (loc);
+  loc = g_strdup_printf ("%s/seg-%%03d.mp4 json-location=/nonexistent/"
+      "kvs/s.json", tmpdir);
+  check_error (VIDEO (30, 30), loc, 3203);
+  g_free (loc);
   /* a stream without key frames: nothing can start a segment */
   loc = g_strdup_printf ("%s/seg-%%03d.mp4", tmpdir);
   check_error (VIDEO (30, 30) "identity name=tamper ! ", loc, 3150);
@@ -377,6 +533,8 @@ kvssegmentsink_suite (void)
   tcase_add_test (tc, test_short_input);
   tcase_add_test (tc, test_audio_only);
   tcase_add_test (tc, test_audio_video);
+  tcase_add_test (tc, test_gop_longer_than_target);
+  tcase_add_test (tc, test_mpegts_parameter_sets);
   tcase_add_test (tc, test_errors);
   return s;
 }

@@ -50,7 +50,8 @@ kvs_test_dir_remove (gchar ** dir)
 typedef struct
 {
   GstMessage *result;           /* the message named after the element */
-  GstMessage *error;
+  GstMessage *error;            /* the first error */
+  guint n_errors;               /* errors within 300 ms of the first */
   GList *items;                 /* "<element>-<item>" messages, in order */
 } KvsRun;
 
@@ -83,6 +84,16 @@ kvs_test_run (GstElement * pipeline, const gchar * desc,
     else
       gst_message_unref (m);
     break;
+  }
+  if (r->error != NULL) {
+    GstMessage *m;
+
+    r->n_errors = 1;
+    while ((m = gst_bus_timed_pop_filtered (bus, 300 * GST_MSECOND,
+                GST_MESSAGE_ERROR)) != NULL) {
+      r->n_errors++;
+      gst_message_unref (m);
+    }
   }
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
