@@ -19,6 +19,10 @@
  * each segment's real duration and size. It is a sink bin around
  * splitmuxsink, with request pads `video` and `audio_%u`.
  *
+ * With #GstKvsSegmentSink:muxer `mpegts` it puts its own h264parse or
+ * h265parse (config-interval=-1) in front of the muxer, so that every
+ * segment starts with its parameter sets and decodes alone.
+ *
  * Per closed segment it posts `kvssegmentsink-segment`; at EOS, before the
  * pipeline's EOS, `kvssegmentsink` with the document.
  *
