@@ -628,7 +628,8 @@ track_end (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 /* MPEG-TS carries H.264/H.265 parameter sets in band: a segment decodes
  * alone only if its first key frame has them in front. The bin's own
  * parser puts them in front of every key frame, whatever the upstream
- * parser does. Other containers keep them in each file's header. */
+ * parser does. Other containers keep them in each file's header. With
+ * @caps NULL: whether a parser may be needed at all. */
 static const gchar *
 video_parser_for (GstKvsSegmentSink * self, GstCaps * caps)
 {
@@ -638,7 +639,11 @@ video_parser_for (GstKvsSegmentSink * self, GstCaps * caps)
   GST_OBJECT_LOCK (self);
   ts = (self->muxer == GST_KVS_SEGMENT_MUXER_MPEGTS);
   GST_OBJECT_UNLOCK (self);
-  if (!ts || gst_caps_get_size (caps) == 0)
+  if (!ts)
+    return NULL;
+  if (caps == NULL)
+    return "";                  /* a parser may come */
+  if (gst_caps_get_size (caps) == 0)
     return NULL;
   name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
   if (g_str_equal (name, "video/x-h264"))
@@ -648,25 +653,68 @@ video_parser_for (GstKvsSegmentSink * self, GstCaps * caps)
   return NULL;
 }
 
+/* What the video pad takes besides the muxer's own formats: any H.264 or
+ * H.265, which the bin's parser turns into what MPEG-TS wants */
+static void
+add_parser_caps (GstKvsSegmentSink * self, GstQuery * query)
+{
+  GstCaps *filter, *result, *extra;
+
+  if (video_parser_for (self, NULL) == NULL)
+    return;
+  gst_query_parse_caps (query, &filter);
+  gst_query_parse_caps_result (query, &result);
+  extra = gst_caps_from_string ("video/x-h264; video/x-h265");
+  if (filter != NULL) {
+    GstCaps *t = gst_caps_intersect_full (filter, extra,
+        GST_CAPS_INTERSECT_FIRST);
+
+    gst_caps_unref (extra);
+    extra = t;
+  }
+  result = result ? gst_caps_merge (gst_caps_ref (result), extra) : extra;
+  gst_query_set_caps_result (query, result);
+  gst_caps_unref (result);
+}
+
 /* At the video pad's first caps, a parser goes in front of splitmuxsink
  * when the container needs one. Until then the pad leads to splitmuxsink
- * directly, so that upstream negotiates the muxer's format. */
+ * directly, so that upstream negotiates the muxer's format. The caps come
+ * first in an ACCEPT_CAPS query (the parser takes what the muxer alone
+ * refuses: H.264 from qtdemux is avc, MPEG-TS wants byte-stream) or in the
+ * CAPS event. */
 static GstPadProbeReturn
 link_video (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   GstKvsSegmentSink *self = user_data;
-  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   GstPad *target = self->video_target;
   GstElement *parser = NULL;
   const gchar *factory;
   GstCaps *caps;
 
-  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+  if (info->type & GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM) {
+    GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+
+    if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+      return GST_PAD_PROBE_OK;
+    gst_event_parse_caps (event, &caps);
+  } else if (info->type & GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM) {
+    GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+    if (GST_QUERY_TYPE (query) == GST_QUERY_CAPS) {
+      if (info->type & GST_PAD_PROBE_TYPE_PULL)
+        add_parser_caps (self, query);
+      return GST_PAD_PROBE_OK;
+    }
+    if (GST_QUERY_TYPE (query) != GST_QUERY_ACCEPT_CAPS)
+      return GST_PAD_PROBE_OK;
+    gst_query_parse_accept_caps (query, &caps);
+  } else {
     return GST_PAD_PROBE_OK;
+  }
   if (target == NULL || self->video_parser != NULL)
     return GST_PAD_PROBE_REMOVE;
 
-  gst_event_parse_caps (event, &caps);
   factory = video_parser_for (self, caps);
   if (factory != NULL && (parser = gst_element_factory_make (factory,
               NULL)) == NULL)
@@ -710,8 +758,8 @@ gst_kvs_segment_sink_request_new_pad (GstElement * element,
   if (video) {
     /* its caps may ask for a parser in front of splitmuxsink */
     self->video_target = target;        /* owns the ref */
-    gst_pad_add_probe (ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
-        link_video, self, NULL);
+    gst_pad_add_probe (ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM |
+        GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM, link_video, self, NULL);
   } else {
     gst_object_unref (target);
   }

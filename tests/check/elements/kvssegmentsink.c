@@ -463,6 +463,31 @@ GST_START_TEST (test_mpegts_parameter_sets)
 
 GST_END_TEST;
 
+/* H.264 in avc form (as qtdemux gives it, no parser after it): MPEG-TS
+ * wants byte-stream, which the bin's parser makes */
+GST_START_TEST (test_mpegts_from_avc)
+{
+  GArray *starts;
+  GArray *d = run_and_check (VIDEO (60, 30)
+      "video/x-h264,stream-format=avc ! ", "target-duration=1 muxer=mpegts",
+      "avc", "ts", 0, &starts);
+  guint i;
+
+  fail_unless_equals_int (d->len, 2);
+  for (i = 0; i < d->len; i++) {
+    gchar *name = g_strdup_printf ("avc-%03u.ts", i);
+    gchar *path = g_build_filename (tmpdir, name, NULL);
+
+    fail_unless_equals_int (decoded_frames (path), 30);
+    g_free (path);
+    g_free (name);
+  }
+  g_array_unref (d);
+  g_array_unref (starts);
+}
+
+GST_END_TEST;
+
 static void
 check_error (const gchar * src, const gchar * location, gint want)
 {
@@ -535,6 +560,7 @@ kvssegmentsink_suite (void)
   tcase_add_test (tc, test_audio_video);
   tcase_add_test (tc, test_gop_longer_than_target);
   tcase_add_test (tc, test_mpegts_parameter_sets);
+  tcase_add_test (tc, test_mpegts_from_avc);
   tcase_add_test (tc, test_errors);
   return s;
 }
