@@ -26,16 +26,22 @@ def make_inputs(tmp):
     subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=30", "!",
                     "video/x-raw,format=I420,width=160,height=120", "!", "x264enc", "speed-preset=ultrafast",
                     "!", "h264parse", "!", "mp4mux", "!", "filesink", f"location={mp4}"], check=True, timeout=60)
+    av = os.path.join(tmp, "av.mp4")
+    subprocess.run(["gst-launch-1.0", "-q", "-e", "videotestsrc", "num-buffers=30", "!",
+                    "video/x-raw,format=I420,width=160,height=120", "!", "x264enc", "speed-preset=ultrafast",
+                    "key-int-max=10", "!", "h264parse", "!", "mp4mux", "name=m", "!", "filesink", f"location={av}",
+                    "audiotestsrc", "num-buffers=44", "!", "avenc_aac", "!", "aacparse", "!", "m."],
+                   check=True, timeout=60)
     noise = os.path.join(tmp, "noise.bin")
     with open(noise, "wb") as f:
         f.write(os.urandom(20000))
-    return mp4, noise
+    return mp4, av, noise
 
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     with tempfile.TemporaryDirectory(prefix="kvs-stress-") as tmp:
-        mp4, noise = make_inputs(tmp)
+        mp4, av, noise = make_inputs(tmp)
         out = os.path.join(tmp, "out.json")
         # (pipeline, expected exit status: 0 success, 1 error, 255 refused
         # to start; optional least number of runs)
@@ -55,6 +61,9 @@ def main():
              f"playlist-location={tmp}/g.m3u8 json-location={tmp}/g.json", 0, SINK_RUNS),
             (f"filesrc location={mp4} ! qtdemux ! h264parse config-interval=-1 ! "
              f"kvssegmentsink muxer=mpegts location={tmp}/h-%03d.ts", 0, SINK_RUNS),
+            (f"filesrc location={av} ! qtdemux name=d d.video_0 ! queue ! "
+             f"kvssegmentsink name=s muxer=mpegts location={tmp}/l-%03d.ts d.audio_0 ! queue ! s.audio_0",
+             0, SINK_RUNS),
             (f"filesrc location={mp4} ! qtdemux ! h264parse ! kvssegmentsink location={tmp}/none.mp4", 255),
         ]
         failed = 0
