@@ -18,6 +18,8 @@
 
 #include "kvserrors.h"
 
+#include <gst/pbutils/pbutils.h>
+
 #include <stdlib.h>
 
 static const KvsPublicError public_errors[] = {
@@ -324,4 +326,120 @@ kvs_error_message_parse_errnum (GstMessage * message, gint * errnum,
   if (errmsg)
     *errmsg = gst_structure_get_string (details, "kvs-errmsg");
   return TRUE;
+}
+
+/* the documented code for a missing plugin the pipeline reported */
+static gint
+errnum_for_missing (const GstStructure * s)
+{
+  const gchar *type = gst_structure_get_string (s, "type");
+  const gchar *name;
+  GstCaps *caps = NULL;
+  gint code;
+
+  if (type == NULL)
+    return KVS_ERRNUM_DECODER_NOT_FOUND;
+  if (g_str_equal (type, "element")) {
+    name = gst_structure_get_string (s, "detail");
+    if (name && (g_str_has_suffix (name, "demux")
+            || g_str_has_suffix (name, "parse")))
+      return KVS_ERRNUM_DEMUXER_NOT_FOUND;
+    if (name && g_str_has_suffix (name, "mux"))
+      return KVS_ERRNUM_MUXER_NOT_FOUND;
+    if (name && g_str_has_suffix (name, "enc"))
+      return KVS_ERRNUM_ENCODER_NOT_FOUND;
+    return KVS_ERRNUM_DECODER_NOT_FOUND;
+  }
+  if (!g_str_equal (type, "decoder") && !g_str_equal (type, "encoder"))
+    return KVS_ERRNUM_PROTOCOL_NOT_FOUND;       /* urisource, urisink */
+  gst_structure_get (s, "detail", GST_TYPE_CAPS, &caps, NULL);
+  /* a container's "decoder" is its demuxer, its "encoder" its muxer */
+  if (caps != NULL && (gst_pb_utils_get_caps_description_flags (caps) &
+          GST_PBUTILS_CAPS_DESCRIPTION_FLAG_CONTAINER))
+    code = g_str_equal (type, "decoder") ? KVS_ERRNUM_DEMUXER_NOT_FOUND :
+        KVS_ERRNUM_MUXER_NOT_FOUND;
+  else
+    code = g_str_equal (type, "decoder") ? KVS_ERRNUM_DECODER_NOT_FOUND :
+        KVS_ERRNUM_ENCODER_NOT_FOUND;
+  if (caps)
+    gst_caps_unref (caps);
+  return code;
+}
+
+/**
+ * kvs_errnum_for_error:
+ * @error: an ERROR message
+ * @missing: (nullable): the missing-plugin message the pipeline posted
+ *   before it, if any
+ *
+ * The documented callback code for an error (docs/errors.md): the code
+ * the element attached (#KVS_ELEMENT_ERROR), else one mapped from the
+ * missing plugin or from the GStreamer error.
+ *
+ * Returns: the code, never 0
+ */
+gint
+kvs_errnum_for_error (GstMessage * error, GstMessage * missing)
+{
+  GError *err = NULL;
+  gint code;
+
+  g_return_val_if_fail (GST_MESSAGE_TYPE (error) == GST_MESSAGE_ERROR,
+      KVS_ERRNUM_UNKNOWN);
+
+  if (kvs_error_message_parse_errnum (error, &code, NULL) && code != 0)
+    return code;
+
+  gst_message_parse_error (error, &err, NULL);
+  if (missing != NULL && gst_is_missing_plugin_message (missing)
+      && (err->domain == GST_CORE_ERROR || err->domain == GST_STREAM_ERROR)) {
+    code = errnum_for_missing (gst_message_get_structure (missing));
+    goto done;
+  }
+
+  code = KVS_ERRNUM_UNKNOWN;
+  if (err->domain == GST_CORE_ERROR) {
+    if (err->code == GST_CORE_ERROR_MISSING_PLUGIN)
+      code = KVS_ERRNUM_DECODER_NOT_FOUND;
+    else if (err->code == GST_CORE_ERROR_NEGOTIATION)
+      code = KVS_ERRNUM_INVALID_DATA;
+  } else if (err->domain == GST_STREAM_ERROR) {
+    switch (err->code) {
+      case GST_STREAM_ERROR_CODEC_NOT_FOUND:
+        code = KVS_ERRNUM_DECODER_NOT_FOUND;
+        break;
+      case GST_STREAM_ERROR_ENCODE:
+        code = KVS_ERRNUM_EXTERNAL;
+        break;
+      default:
+        /* not recognised, not decodable, not demuxable, bad format */
+        code = KVS_ERRNUM_INVALID_DATA;
+        break;
+    }
+  } else if (err->domain == GST_RESOURCE_ERROR) {
+    switch (err->code) {
+      case GST_RESOURCE_ERROR_NOT_FOUND:
+        code = KVS_ERRNUM_HTTP_NOT_FOUND;
+        break;
+      case GST_RESOURCE_ERROR_NOT_AUTHORIZED:
+        code = KVS_ERRNUM_HTTP_FORBIDDEN;
+        break;
+      case GST_RESOURCE_ERROR_OPEN_READ:
+      case GST_RESOURCE_ERROR_READ:
+      case GST_RESOURCE_ERROR_SEEK:
+        code = KVS_ERRNUM_INPUT_UNREADABLE;
+        break;
+      case GST_RESOURCE_ERROR_OPEN_WRITE:
+      case GST_RESOURCE_ERROR_OPEN_READ_WRITE:
+      case GST_RESOURCE_ERROR_WRITE:
+      case GST_RESOURCE_ERROR_NO_SPACE_LEFT:
+        code = KVS_ERRNUM_OPEN_OUTPUT;
+        break;
+      default:
+        break;
+    }
+  }
+done:
+  g_error_free (err);
+  return code;
 }

@@ -20,6 +20,9 @@
 
 #include "kvserrors.h"
 
+#include <gst/pbutils/pbutils.h>
+#include <glib/gstdio.h>
+
 typedef struct
 {
   gint code;
@@ -218,6 +221,209 @@ GST_START_TEST (test_element_error_carries_code)
 
 GST_END_TEST;
 
+
+/* Plays @desc to its error and maps it, with the missing-plugin message
+ * posted before it, as a task would. */
+static gint
+errnum_of_pipeline (const gchar * desc)
+{
+  GError *err = NULL;
+  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstBus *bus;
+  GstMessage *m, *missing = NULL;
+  gint code = -1;
+
+  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "");
+  g_clear_error (&err);
+  bus = gst_element_get_bus (pipeline);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  while ((m = gst_bus_timed_pop_filtered (bus, 30 * GST_SECOND,
+              GST_MESSAGE_ERROR | GST_MESSAGE_EOS | GST_MESSAGE_ELEMENT))) {
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ELEMENT) {
+      if (gst_is_missing_plugin_message (m))
+        gst_message_replace (&missing, m);
+      gst_message_unref (m);
+      continue;
+    }
+    if (GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR)
+      code = kvs_errnum_for_error (m, missing);
+    gst_message_unref (m);
+    break;
+  }
+  fail_unless (code != -1, "%s: no error", desc);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_clear_message (&missing);
+  gst_object_unref (bus);
+  gst_object_unref (pipeline);
+  return code;
+}
+
+/* @needle in binary @data */
+static gchar *
+find (gchar * data, gsize len, const gchar * needle)
+{
+  gsize n = strlen (needle), i;
+
+  for (i = 0; i + n <= len; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return data + i;
+  return NULL;
+}
+
+static void
+run_to_eos (const gchar * desc)
+{
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstMessage *m;
+
+  fail_unless (pipeline != NULL, "%s", desc);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (pipeline), 30 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS, "%s",
+      desc);
+  gst_message_unref (m);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  gst_object_unref (pipeline);
+}
+
+static gchar *
+temp_file (const gchar * name, const gchar * data, gsize len)
+{
+  gchar *path = g_build_filename (g_get_tmp_dir (), name, NULL);
+
+  fail_unless (g_file_set_contents (path, data, len, NULL));
+  return path;
+}
+
+/* the mapping table of docs/errors.md, case by case, with real pipelines
+ * where GStreamer can make the error */
+GST_START_TEST (test_mapping)
+{
+  gchar noise[4096], *desc, *path, *mve, *dir;
+  guint i;
+
+  /* a file that does not exist: the service's 404 */
+  fail_unless_equals_int (errnum_of_pipeline ("filesrc location="
+          "/nonexistent/kvs/in.mp4 ! decodebin ! fakesink"), 3164);
+
+  /* an input that cannot be read (a directory, also as root) */
+  dir = g_dir_make_tmp ("kvs-errors-XXXXXX", NULL);
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! fakesink", dir);
+  fail_unless_equals_int (errnum_of_pipeline (desc), 3165);
+  g_free (desc);
+  g_rmdir (dir);
+  g_free (dir);
+
+  /* bytes no demuxer recognises: invalid data */
+  for (i = 0; i < sizeof (noise); i++)
+    noise[i] = (gchar) g_random_int ();
+  path = temp_file ("kvs-errors-noise.bin", noise, sizeof (noise));
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! fakesink", path);
+  fail_unless_equals_int (errnum_of_pipeline (desc), 3150);
+  g_free (desc);
+  g_unlink (path);
+  g_free (path);
+
+  /* a container recognised, with no demuxer installed (Interplay MVE) */
+  memset (noise, 0, sizeof (noise));
+  memcpy (noise, "Interplay MVE File\x1a\x00\x1a\x00\x00\x01\x33\x11", 26);
+  mve = temp_file ("kvs-errors.mve", noise, sizeof (noise));
+  if (gst_registry_check_feature_version (gst_registry_get (), "mvedemux", 1,
+          0, 0)) {
+    GST_INFO ("mvedemux is installed: no missing demuxer to test");
+  } else {
+    desc = g_strdup_printf ("filesrc location=%s ! decodebin ! fakesink", mve);
+    fail_unless_equals_int (errnum_of_pipeline (desc), 3144);
+    g_free (desc);
+  }
+  g_unlink (mve);
+  g_free (mve);
+
+  /* a codec with no decoder: an mp4 whose sample entry is renamed */
+  path = g_build_filename (g_get_tmp_dir (), "kvs-errors-codec.mp4", NULL);
+  desc = g_strdup_printf ("videotestsrc num-buffers=5 ! x264enc ! mp4mux ! "
+      "filesink location=%s", path);
+  run_to_eos (desc);
+  g_free (desc);
+  {
+    gchar *data, *stsd, *entry;
+    gsize len;
+
+    fail_unless (g_file_get_contents (path, &data, &len, NULL));
+    stsd = find (data, len, "stsd");
+    fail_unless (stsd != NULL);
+    entry = find (stsd, len - (stsd - data), "avc1");
+    fail_unless (entry != NULL);
+    memcpy (entry, "kvsz", 4);
+    fail_unless (g_file_set_contents (path, data, len, NULL));
+    g_free (data);
+  }
+  desc = g_strdup_printf ("filesrc location=%s ! decodebin ! fakesink", path);
+  fail_unless_equals_int (errnum_of_pipeline (desc), 3143);
+  g_free (desc);
+  g_unlink (path);
+  g_free (path);
+
+  /* the element's own documented code goes first */
+  path = temp_file ("kvs-errors-empty.mp4", "", 0);
+  desc = g_strdup_printf ("filesrc location=%s ! kvsprobe", path);
+  if (gst_registry_check_feature_version (gst_registry_get (), "kvsprobe", 1,
+          0, 0))
+    fail_unless_equals_int (errnum_of_pipeline (desc), 2401);
+  g_free (desc);
+  g_unlink (path);
+  g_free (path);
+}
+
+GST_END_TEST;
+
+/* what GStreamer reports only through missing-plugin messages: encoders,
+ * muxers, named elements and URI handlers */
+GST_START_TEST (test_mapping_missing_plugins)
+{
+  GstElement *el = gst_element_factory_make ("fakesink", NULL);
+  GError *err = g_error_new_literal (GST_CORE_ERROR,
+      GST_CORE_ERROR_MISSING_PLUGIN, "missing");
+  GstMessage *error = gst_message_new_error (GST_OBJECT (el), err, NULL);
+  struct
+  {
+    GstMessage *missing;
+    gint want;
+  } cases[6];
+  GstCaps *caps;
+  guint i;
+
+  caps = gst_caps_from_string ("video/x-h265");
+  cases[0].missing = gst_missing_encoder_message_new (el, caps);
+  cases[0].want = 3145;
+  gst_caps_unref (caps);
+  caps = gst_caps_from_string ("video/quicktime");
+  cases[1].missing = gst_missing_encoder_message_new (el, caps);
+  cases[1].want = 3151;
+  cases[2].missing = gst_missing_decoder_message_new (el, caps);
+  cases[2].want = 3144;
+  gst_caps_unref (caps);
+  cases[3].missing = gst_missing_element_message_new (el, "qtdemux");
+  cases[3].want = 3144;
+  cases[4].missing = gst_missing_element_message_new (el, "mpegtsmux");
+  cases[4].want = 3151;
+  cases[5].missing = gst_missing_uri_source_message_new (el, "kvs");
+  cases[5].want = 3154;
+  for (i = 0; i < G_N_ELEMENTS (cases); i++) {
+    fail_unless_equals_int (kvs_errnum_for_error (error, cases[i].missing),
+        cases[i].want);
+    gst_message_unref (cases[i].missing);
+  }
+  /* no missing-plugin message: a missing decoder */
+  fail_unless_equals_int (kvs_errnum_for_error (error, NULL), 3143);
+  gst_message_unref (error);
+  g_error_free (err);
+  gst_object_unref (el);
+}
+
+GST_END_TEST;
+
 static Suite *
 kvserrors_suite (void)
 {
@@ -228,6 +434,8 @@ kvserrors_suite (void)
   tcase_add_test (tc, test_callback_table_is_the_seed);
   tcase_add_test (tc, test_public_table_is_the_seed);
   tcase_add_test (tc, test_element_error_carries_code);
+  tcase_add_test (tc, test_mapping);
+  tcase_add_test (tc, test_mapping_missing_plugins);
   return s;
 }
 
