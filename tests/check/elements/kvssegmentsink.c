@@ -435,6 +435,23 @@ decoded_frames (const gchar * path)
   return n;
 }
 
+/* each of the @n MPEG-TS segments <name>-%03u.ts decodes alone, all
+ * @frames frames of it */
+static void
+check_segments_decode (const gchar * name, guint n, guint frames)
+{
+  guint i;
+
+  for (i = 0; i < n; i++) {
+    gchar *file = g_strdup_printf ("%s-%03u.ts", name, i);
+    gchar *path = g_build_filename (tmpdir, file, NULL);
+
+    fail_unless_equals_int (decoded_frames (path), frames);
+    g_free (path);
+    g_free (file);
+  }
+}
+
 /* H.264 whose SPS and PPS come once, before the first frame: with
  * muxer=mpegts every segment still decodes alone, all its frames */
 GST_START_TEST (test_mpegts_parameter_sets)
@@ -446,17 +463,9 @@ GST_START_TEST (test_mpegts_parameter_sets)
       "video/x-h264,stream-format=byte-stream,alignment=au ! "
       "identity name=strip ! h264parse ! ", "target-duration=1 muxer=mpegts",
       "sets", "ts", 0, &starts);
-  guint i;
 
   fail_unless_equals_int (d->len, 3);
-  for (i = 0; i < d->len; i++) {
-    gchar *name = g_strdup_printf ("sets-%03u.ts", i);
-    gchar *path = g_build_filename (tmpdir, name, NULL);
-
-    fail_unless_equals_int (decoded_frames (path), 30);
-    g_free (path);
-    g_free (name);
-  }
+  check_segments_decode ("sets", d->len, 30);
   g_array_unref (d);
   g_array_unref (starts);
 }
@@ -471,17 +480,9 @@ GST_START_TEST (test_mpegts_from_avc)
   GArray *d = run_and_check (VIDEO (60, 30)
       "video/x-h264,stream-format=avc ! ", "target-duration=1 muxer=mpegts",
       "avc", "ts", 0, &starts);
-  guint i;
 
   fail_unless_equals_int (d->len, 2);
-  for (i = 0; i < d->len; i++) {
-    gchar *name = g_strdup_printf ("avc-%03u.ts", i);
-    gchar *path = g_build_filename (tmpdir, name, NULL);
-
-    fail_unless_equals_int (decoded_frames (path), 30);
-    g_free (path);
-    g_free (name);
-  }
+  check_segments_decode ("avc", d->len, 30);
   g_array_unref (d);
   g_array_unref (starts);
 }
