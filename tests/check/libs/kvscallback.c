@@ -19,42 +19,12 @@
 #include <json-glib/json-glib.h>
 
 #include "kvscallback.h"
+#include "../kvsjson.h"
 
 #define METAINFO "{\"streams\":[{\"index\":0,\"codec_name\":\"h264\"}]," \
   "\"format\":{\"duration\":\"10.000000\",\"size\":\"1234\"}}"
 #define SEGMENTS "[{\"fileindex\":0,\"filename\":\"segmentfile-000.mp4\"," \
   "\"duration\":\"10.0000\",\"filesize\":67778}]"
-
-static JsonNode *
-parse (const gchar * body)
-{
-  JsonNode *node;
-
-  fail_unless (g_utf8_validate (body, -1, NULL));
-  node = json_from_string (body, NULL);
-  fail_unless (node != NULL, "not JSON: %s", body);
-  return node;
-}
-
-/* the object's member names, in order, joined with commas */
-static gchar *
-keys (JsonObject * o)
-{
-  GList *members = json_object_get_members (o), *l;
-  GString *s = g_string_new (NULL);
-
-  for (l = members; l; l = l->next)
-    g_string_append_printf (s, "%s%s", s->len ? "," : "",
-        (const gchar *) l->data);
-  g_list_free (members);
-  return g_string_free (s, FALSE);
-}
-
-#define assert_keys(o, want) G_STMT_START {                    \
-  gchar *k_ = keys (o);                                        \
-  fail_unless_equals_string (k_, want);                        \
-  g_free (k_);                                                 \
-} G_STMT_END
 
 static KvsTaskOutput
 output (const gchar * type)
@@ -96,7 +66,7 @@ GST_START_TEST (test_avinfo)
 
   o.metainfo = METAINFO;
   body = kvs_callback_body ("t1", &o, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   root = json_node_get_object (node);
   assert_keys (root, "TaskID,Status,Type,Details");
   fail_unless_equals_string (json_object_get_string_member (root, "TaskID"),
@@ -138,7 +108,7 @@ GST_START_TEST (test_segments)
   o.segmentlisttype = "m3u8";
   o.segmentsinfo = SEGMENTS;
   body = kvs_callback_body ("t2", &o, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   details = json_object_get_object_member (json_node_get_object (node),
       "Details");
   fail_unless_equals_string (json_object_get_string_member (details,
@@ -171,7 +141,7 @@ GST_START_TEST (test_snapshots_and_sprites)
   o.thumnailsinfo = "[{\"fileindex\":0,\"thumbnailpath\":\"sprites/s-0.jpg\","
       "\"filesize\":100}]";
   body = kvs_callback_body ("t3", &o, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   details = json_object_get_object_member (json_node_get_object (node),
       "Details");
   assert_keys (details, "errnum,errmsg,bucket,snapshotNum,items");
@@ -197,7 +167,7 @@ GST_START_TEST (test_failure)
   o.errnum = 3150;
   o.metainfo = METAINFO;        /* not reported for a failure */
   body = kvs_callback_body ("t4", &o, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   root = json_node_get_object (node);
   fail_unless_equals_int (json_object_get_int_member (root, "Status"), 4);
   details = json_object_get_object_member (root, "Details");
@@ -213,7 +183,7 @@ GST_START_TEST (test_failure)
   /* a reason of the caller's own */
   o.errmsg = "no key frame";
   body = kvs_callback_body ("t4", &o, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   details = json_object_get_object_member (json_node_get_object (node),
       "Details");
   fail_unless_equals_string (json_object_get_string_member (details,
@@ -234,7 +204,7 @@ GST_START_TEST (test_legacy)
 
   o.metainfo = METAINFO;
   body = kvs_callback_body ("t5", &o, KVS_CALLBACK_LEGACY);
-  node = parse (body);
+  node = kvs_json_parse (body);
   root = json_node_get_object (node);
   /* lower-case top-level keys and the `itmes` (sic) array */
   assert_keys (root, "taskid,status,type,itmes,details");
@@ -272,7 +242,7 @@ GST_START_TEST (test_streaming)
   o[0].out_mediainfo = METAINFO;
   o[1].errnum = 2420;
   body = kvs_callback_body_streaming ("t6", o, 2, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   root = json_node_get_object (node);
   assert_keys (root, "TaskID,Status,Details");
   /* one sub-task failed */
@@ -301,7 +271,7 @@ GST_START_TEST (test_streaming)
   /* all succeeded */
   o[1].errnum = 0;
   body = kvs_callback_body_streaming ("t6", o, 2, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   fail_unless_equals_int (json_object_get_int_member (json_node_get_object
           (node), "Status"), 3);
   json_node_unref (node);
@@ -314,7 +284,7 @@ GST_START_TEST (test_progress)
 {
   gchar *body = kvs_callback_body_progress ("t7", "avtrans", "transcoding", 5,
       KVS_CALLBACK_FLAGS_NONE);
-  JsonNode *node = parse (body);
+  JsonNode *node = kvs_json_parse (body);
   JsonObject *root = json_node_get_object (node), *details;
 
   assert_keys (root, "TaskID,Status,Type,Details");
@@ -329,7 +299,7 @@ GST_START_TEST (test_progress)
 
   body = kvs_callback_body_progress ("t7", "avtrans", "uploading", 150,
       KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   details = json_object_get_object_member (json_node_get_object (node),
       "Details");
   fail_unless_equals_int (json_object_get_int_member (details, "progress"),
@@ -350,7 +320,7 @@ GST_START_TEST (test_invalid_utf8)
   o.metainfo = "{\"format\":{\"tags\":{\"title\":\"\xff\xfe bad \xc3\"}}}";
   o.dstpath = "a\xe9.mp4";
   body = kvs_callback_body ("t8", &o, KVS_CALLBACK_FLAGS_NONE);
-  node = parse (body);
+  node = kvs_json_parse (body);
   json_node_unref (node);
   g_free (body);
 }
