@@ -304,11 +304,35 @@ gst_kvs_probe_wait_playing (GstKvsProbe * self)
   return playing;
 }
 
+/* A bin takes the sink flag of the children it is given; kvsprobe becomes
+ * a sink only when it starts, so it tells its bins itself, as a sink added
+ * then would have. Else a bin around it (kvstask, or any application bin)
+ * is no sink to its pipeline, whose EOS then never comes. */
+static void
+mark_parents_sink (GstKvsProbe * self)
+{
+  GstObject *parent = gst_object_get_parent (GST_OBJECT (self));
+
+  while (parent != NULL && GST_IS_BIN (parent) && !GST_IS_PIPELINE (parent)) {
+    GstObject *next;
+
+    GST_OBJECT_LOCK (parent);
+    GST_OBJECT_FLAG_SET (parent, GST_ELEMENT_FLAG_SINK);
+    next = GST_OBJECT_PARENT (parent) ? gst_object_ref (GST_OBJECT_PARENT
+        (parent)) : NULL;
+    GST_OBJECT_UNLOCK (parent);
+    gst_object_unref (parent);
+    parent = next;
+  }
+  gst_clear_object (&parent);
+}
+
 static GstStateChangeReturn
 gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
 {
   GstKvsProbe *self = GST_KVS_PROBE (element);
   GstStateChangeReturn ret;
+  gboolean is_sink;
 
   switch (transition) {
     case GST_STATE_CHANGE_NULL_TO_READY:
@@ -316,14 +340,17 @@ gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
       /* with nothing downstream, kvsprobe is the pipeline's sink: the
        * pipeline ends when it has read what it needs */
       GST_OBJECT_LOCK (self);
-      if (gst_pad_is_linked (self->srcpad))
-        GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
-      else
+      is_sink = !gst_pad_is_linked (self->srcpad);
+      if (is_sink)
         GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SINK);
+      else
+        GST_OBJECT_FLAG_UNSET (self, GST_ELEMENT_FLAG_SINK);
       self->run_format = self->format;
       g_free (self->run_location);
       self->run_location = g_strdup (self->json_location);
       GST_OBJECT_UNLOCK (self);
+      if (is_sink)
+        mark_parents_sink (self);
       gst_kvs_probe_reset (self);
       break;
     default:

@@ -65,6 +65,13 @@ run (const gchar * desc, Run * r)
   GstBus *bus;
 
   fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "");
+  if (!GST_IS_PIPELINE (pipeline)) {
+    /* a lone bin: in a pipeline, as gst-launch-1.0 runs it */
+    GstElement *p = gst_pipeline_new (NULL);
+
+    gst_bin_add (GST_BIN (p), pipeline);
+    pipeline = p;
+  }
   memset (r, 0, sizeof (*r));
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   if (src != NULL) {
@@ -193,6 +200,14 @@ GST_START_TEST (test_three_ways_one_document)
   run_clear (&inline_run);
   desc = g_strdup_printf ("filesrc location=%s ! kvsprobe ! qtdemux ! "
       "fakesink", mp4);
+  run (desc, &inline_run);
+  g_free (desc);
+  fail_unless_equals_string (result_json (&inline_run), contents);
+
+  /* the last element inside a bin: the bin is a sink to its pipeline,
+   * whose EOS comes */
+  run_clear (&inline_run);
+  desc = g_strdup_printf ("bin. ( filesrc location=%s ! kvsprobe )", mp4);
   run (desc, &inline_run);
   g_free (desc);
   fail_unless_equals_string (result_json (&inline_run), contents);
