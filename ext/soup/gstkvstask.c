@@ -1,0 +1,1453 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/**
+ * SECTION:element-kvstask
+ * @title: kvstask
+ *
+ * A bin that runs one task of the VOD service locally and reports it the
+ * way the service does: it watches the results of the kvs elements inside
+ * it (`kvsprobe`, `kvswave`, `kvssnapshot`, `kvssegmentsink`) and, when the
+ * pipeline ends, builds the documented callback body (docs/callback.md)
+ * and POSTs it to #GstKvsTask:callback-url with libsoup 3.
+ *
+ * One result gives the single-task body, whose `Type` comes from the
+ * element: `avinfo` (kvsprobe format=metainfo), `avtrans` (kvsprobe
+ * format=outmediainfo; kvssegmentsink, with `segmentlisttype` `m3u8`),
+ * `wave` (kvswave), `avsnapshot` (kvssnapshot times) or `avsample`
+ * (kvssnapshot interval, sprite sheets included); #GstKvsTask:type
+ * overrides it. Several results, or #GstKvsTask:streaming, give the
+ * streaming body: one `Details` entry per kvs element, `Order` being the
+ * order in which the elements were added to the bin.
+ *
+ * An error of any child fails the task: `Status` 4, with the child's
+ * documented code when it attached one, else the code mapped from the
+ * GStreamer error (docs/errors.md). The error, like the bin's EOS, is held
+ * until the delivery ended: so `gst-launch-1.0` exits after the callback
+ * was sent, and only the first error of a task is reported.
+ *
+ * Delivery: `POST` with `Content-Type: application/json`, retried with
+ * exponential backoff and jitter (0.5 s doubling, at most 30 s; a
+ * `Retry-After` of up to 60 s is honoured) after a connection failure, a
+ * timeout, 429 or a 5xx; any other status is final and redirects are not
+ * followed. Every attempt carries the same `Idempotency-Key` header (and
+ * `X-Kvs-Attempt`, counted from 1), so a receiver can drop duplicates. The
+ * body is written to #GstKvsTask:callback-location before the first
+ * attempt; a callback that was not delivered stays there, and a warning
+ * says so.
+ *
+ * Progress callbacks (`Status` 2, `status` `transcoding`, `progress` the
+ * percentage of the position in the duration, never decreasing) are sent
+ * every #GstKvsTask:progress-interval seconds, once each, without retries;
+ * a tick where position or duration is unknown sends nothing.
+ *
+ * ## Messages
+ *
+ * `kvstask-callback`, posted before the bin's EOS or error goes on:
+ *
+ * | field | type | meaning |
+ * |---|---|---|
+ * | `task-id` | string | the body's `TaskID` |
+ * | `status` | int | the body's `Status`: 3 success, 4 failure |
+ * | `errnum` | int | the task's code: 0, or the documented callback code |
+ * | `body` | string | the callback body |
+ * | `delivered` | boolean | a 2xx answer was received |
+ * | `attempts` | uint | POSTs made (0 without a `callback-url`) |
+ * | `http-status` | uint | the last answer's status, 0 when none came |
+ * | `callback-url` | string | where it was sent, when set |
+ * | `location` | string | #GstKvsTask:callback-location, when set |
+ * | `error` | string | why it was not delivered, when it was not |
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 kvstask.\( callback-url=http://127.0.0.1:8080/cb callback-location=callback.json filesrc location=in.mp4 ! kvsprobe json-location=meta.json ! fakesink \)
+ * ]| Probes in.mp4 and POSTs the `avinfo` callback, with the metainfo as a
+ * JSON string, to the receiver; the body is also kept in callback.json.
+ * |[
+ * gst-launch-1.0 kvstask.\( streaming=true callback-location=callback.json filesrc location=in.mp4 ! qtdemux name=d d.video_0 ! queue ! decodebin ! kvssnapshot times=0.5 location=snap-%02d.jpg d.audio_0 ! queue ! decodebin ! audioconvert ! kvswave points=100 json-location=wave.json ! fakesink \)
+ * ]| Two sub-tasks on one source, reported in one streaming body (written
+ * to callback.json only: no `callback-url`).
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstkvstask.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <gst/pbutils/pbutils.h>
+
+#include "kvscallback.h"
+#include "kvserrors.h"
+#include "kvsresult.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_kvs_task_debug);
+#define GST_CAT_DEFAULT gst_kvs_task_debug
+
+#define DEFAULT_STREAMING FALSE
+#define DEFAULT_LEGACY FALSE
+#define DEFAULT_PROGRESS_INTERVAL 0.0
+#define DEFAULT_MAX_RETRIES 5
+#define DEFAULT_TIMEOUT 10
+
+#define BACKOFF_FIRST_MS 500
+#define BACKOFF_MAX_MS 30000
+#define RETRY_AFTER_MAX_S 60
+
+enum
+{
+  PROP_0,
+  PROP_TASK_ID,
+  PROP_CALLBACK_URL,
+  PROP_BUCKET,
+  PROP_CALLBACK_LOCATION,
+  PROP_TYPE,
+  PROP_STREAMING,
+  PROP_LEGACY,
+  PROP_PROGRESS_INTERVAL,
+  PROP_MAX_RETRIES,
+  PROP_TIMEOUT,
+};
+
+/* one kvs element of the task, and its result once posted */
+typedef struct
+{
+  GstElement *element;
+  const gchar *factory;         /* static: an entry of kvs_factories */
+  gboolean has_result;
+  const gchar *type;
+  gchar *dstpath;
+  gchar *metainfo;
+  gchar *out_mediainfo;
+  gchar *segmentsinfo;
+  gchar *thumnailsinfo;
+  gint snapshot_num;
+} KvsTaskEntry;
+
+/* the final callback, handed to the delivery thread */
+typedef struct
+{
+  gchar *body;
+  gint status;
+  gint errnum;
+} KvsFinal;
+
+/* how a delivery went */
+typedef struct
+{
+  gboolean delivered;
+  guint attempts;
+  guint http_status;
+  gchar *error;
+} KvsDelivery;
+
+struct _GstKvsTask
+{
+  GstBin parent;
+
+  /* properties, under the object lock */
+  gchar *task_id;
+  gchar *callback_url;
+  gchar *bucket;
+  gchar *callback_location;
+  gchar *type;
+  gboolean streaming;
+  gboolean legacy;
+  gdouble progress_interval;
+  guint max_retries;
+  guint timeout;
+
+  /* the run, under lock; never held while calling out */
+  GMutex lock;
+  GPtrArray *entries;           /* KvsTaskEntry, in the order added */
+  gchar *run_task_id;
+  GstMessage *missing;          /* the last missing-plugin message */
+  GstMessage *held;             /* the EOS or first error, until delivered */
+  gboolean held_error;
+  GstMessage *late_eos;         /* an EOS that came while an error was held */
+  gboolean released;            /* the held message went on */
+  gboolean finishing;           /* the final callback was started */
+  gboolean failed;
+  gboolean stopping;
+  GThread *changing;            /* the thread in change_state() */
+  GstObject *error_src;
+  gint errnum;
+  gint last_progress;
+
+  /* the delivery thread: started on demand, joined in PAUSED->READY */
+  GThread *worker;
+  GAsyncQueue *jobs;            /* KvsFinal, or &stop_job */
+  GCancellable *cancellable;
+};
+
+static const gchar *const kvs_factories[] = {
+  "kvsprobe", "kvssegmentsink", "kvssnapshot", "kvswave", NULL
+};
+
+static gint stop_job;
+
+#define gst_kvs_task_parent_class parent_class
+G_DEFINE_TYPE (GstKvsTask, gst_kvs_task, GST_TYPE_BIN);
+GST_ELEMENT_REGISTER_DEFINE (kvstask, "kvstask", GST_RANK_NONE,
+    GST_TYPE_KVS_TASK);
+
+static void gst_kvs_task_finalize (GObject * object);
+static void gst_kvs_task_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec);
+static void gst_kvs_task_get_property (GObject * object, guint prop_id,
+    GValue * value, GParamSpec * pspec);
+static GstStateChangeReturn gst_kvs_task_change_state (GstElement * element,
+    GstStateChange transition);
+static gboolean gst_kvs_task_post_message (GstElement * element,
+    GstMessage * message);
+static void gst_kvs_task_handle_message (GstBin * bin, GstMessage * message);
+static void gst_kvs_task_element_added (GstBin * bin, GstElement * child);
+static void gst_kvs_task_deep_element_added (GstBin * bin, GstBin * sub_bin,
+    GstElement * child);
+static void gst_kvs_task_deep_element_removed (GstBin * bin,
+    GstBin * sub_bin, GstElement * child);
+
+static void
+install_string (GObjectClass * gobject_class, guint prop_id,
+    const gchar * name, const gchar * nick, const gchar * blurb)
+{
+  g_object_class_install_property (gobject_class, prop_id,
+      g_param_spec_string (name, nick, blurb, NULL, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+}
+
+static void
+gst_kvs_task_class_init (GstKvsTaskClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBinClass *bin_class = GST_BIN_CLASS (klass);
+
+  gobject_class->set_property = gst_kvs_task_set_property;
+  gobject_class->get_property = gst_kvs_task_get_property;
+  gobject_class->finalize = gst_kvs_task_finalize;
+
+  install_string (gobject_class, PROP_TASK_ID, "task-id", "Task ID",
+      "The callback's TaskID (unset: a new one per run, 32 hex digits and "
+      "the date, as the service makes them; reading gives the run's)");
+  install_string (gobject_class, PROP_CALLBACK_URL, "callback-url",
+      "Callback URL", "Where the callback is POSTed: an http or https URL "
+      "(unset: no HTTP; the body goes to callback-location and the message)");
+  install_string (gobject_class, PROP_BUCKET, "bucket", "Bucket",
+      "The callback's bucket; output paths under it are reported relative "
+      "to it");
+  install_string (gobject_class, PROP_CALLBACK_LOCATION, "callback-location",
+      "Callback location", "Also write the final callback body to this file "
+      "(atomically, before it is sent)");
+  install_string (gobject_class, PROP_TYPE, "type", "Type",
+      "The task Type to report (unset: from the element: avinfo, avtrans, "
+      "wave, avsnapshot, avsample)");
+  g_object_class_install_property (gobject_class, PROP_STREAMING,
+      g_param_spec_boolean ("streaming", "Streaming",
+          "Report as a streaming task (a Details array) even for one result",
+          DEFAULT_STREAMING, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_LEGACY,
+      g_param_spec_boolean ("legacy", "Legacy",
+          "The body for old users: lower-case top-level keys and the itmes "
+          "array", DEFAULT_LEGACY, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_PROGRESS_INTERVAL,
+      g_param_spec_double ("progress-interval", "Progress interval",
+          "Seconds between progress callbacks (0: none; needs callback-url)",
+          0.0, 3600.0, DEFAULT_PROGRESS_INTERVAL, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_MAX_RETRIES,
+      g_param_spec_uint ("max-retries", "Max retries",
+          "Retries of the final callback after a connection failure, a "
+          "timeout, 429 or 5xx", 0, 20, DEFAULT_MAX_RETRIES,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_TIMEOUT,
+      g_param_spec_uint ("timeout", "Timeout",
+          "Seconds one HTTP attempt may wait for the connection or the "
+          "answer", 1, 600, DEFAULT_TIMEOUT, G_PARAM_READWRITE |
+          G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY));
+
+  gst_element_class_set_static_metadata (element_class, "KVS task",
+      "Generic/Bin",
+      "Reports the results of the kvs elements inside it as the VOD "
+      "service's task callback, POSTed over HTTP",
+      "gst-plugins-kvs contributors");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_kvs_task_change_state);
+  element_class->post_message = GST_DEBUG_FUNCPTR (gst_kvs_task_post_message);
+  bin_class->handle_message = GST_DEBUG_FUNCPTR (gst_kvs_task_handle_message);
+  bin_class->element_added = GST_DEBUG_FUNCPTR (gst_kvs_task_element_added);
+  bin_class->deep_element_added =
+      GST_DEBUG_FUNCPTR (gst_kvs_task_deep_element_added);
+  bin_class->deep_element_removed =
+      GST_DEBUG_FUNCPTR (gst_kvs_task_deep_element_removed);
+
+  GST_DEBUG_CATEGORY_INIT (gst_kvs_task_debug, "kvstask", 0,
+      "KVS task callback");
+}
+
+static void
+entry_free (KvsTaskEntry * e)
+{
+  gst_object_unref (e->element);
+  g_free (e->dstpath);
+  g_free (e->metainfo);
+  g_free (e->out_mediainfo);
+  g_free (e->segmentsinfo);
+  g_free (e->thumnailsinfo);
+  g_free (e);
+}
+
+static void
+gst_kvs_task_init (GstKvsTask * self)
+{
+  self->streaming = DEFAULT_STREAMING;
+  self->legacy = DEFAULT_LEGACY;
+  self->progress_interval = DEFAULT_PROGRESS_INTERVAL;
+  self->max_retries = DEFAULT_MAX_RETRIES;
+  self->timeout = DEFAULT_TIMEOUT;
+
+  g_mutex_init (&self->lock);
+  self->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  self->jobs = g_async_queue_new ();
+}
+
+static void
+gst_kvs_task_finalize (GObject * object)
+{
+  GstKvsTask *self = GST_KVS_TASK (object);
+
+  g_free (self->task_id);
+  g_free (self->callback_url);
+  g_free (self->bucket);
+  g_free (self->callback_location);
+  g_free (self->type);
+  g_ptr_array_unref (self->entries);
+  g_free (self->run_task_id);
+  gst_clear_message (&self->missing);
+  gst_clear_message (&self->held);
+  gst_clear_message (&self->late_eos);
+  gst_clear_object (&self->error_src);
+  g_async_queue_unref (self->jobs);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static void
+gst_kvs_task_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstKvsTask *self = GST_KVS_TASK (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_TASK_ID:
+      g_free (self->task_id);
+      self->task_id = g_value_dup_string (value);
+      break;
+    case PROP_CALLBACK_URL:
+      g_free (self->callback_url);
+      self->callback_url = g_value_dup_string (value);
+      break;
+    case PROP_BUCKET:
+      g_free (self->bucket);
+      self->bucket = g_value_dup_string (value);
+      break;
+    case PROP_CALLBACK_LOCATION:
+      g_free (self->callback_location);
+      self->callback_location = g_value_dup_string (value);
+      break;
+    case PROP_TYPE:
+      g_free (self->type);
+      self->type = g_value_dup_string (value);
+      break;
+    case PROP_STREAMING:
+      self->streaming = g_value_get_boolean (value);
+      break;
+    case PROP_LEGACY:
+      self->legacy = g_value_get_boolean (value);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      self->progress_interval = g_value_get_double (value);
+      break;
+    case PROP_MAX_RETRIES:
+      self->max_retries = g_value_get_uint (value);
+      break;
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_kvs_task_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstKvsTask *self = GST_KVS_TASK (object);
+
+  switch (prop_id) {
+    case PROP_TASK_ID:
+      GST_OBJECT_LOCK (self);
+      if (self->task_id != NULL) {
+        g_value_set_string (value, self->task_id);
+        GST_OBJECT_UNLOCK (self);
+      } else {
+        GST_OBJECT_UNLOCK (self);
+        g_mutex_lock (&self->lock);
+        g_value_set_string (value, self->run_task_id);
+        g_mutex_unlock (&self->lock);
+      }
+      return;
+    default:
+      break;
+  }
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_CALLBACK_URL:
+      g_value_set_string (value, self->callback_url);
+      break;
+    case PROP_BUCKET:
+      g_value_set_string (value, self->bucket);
+      break;
+    case PROP_CALLBACK_LOCATION:
+      g_value_set_string (value, self->callback_location);
+      break;
+    case PROP_TYPE:
+      g_value_set_string (value, self->type);
+      break;
+    case PROP_STREAMING:
+      g_value_set_boolean (value, self->streaming);
+      break;
+    case PROP_LEGACY:
+      g_value_set_boolean (value, self->legacy);
+      break;
+    case PROP_PROGRESS_INTERVAL:
+      g_value_set_double (value, self->progress_interval);
+      break;
+    case PROP_MAX_RETRIES:
+      g_value_set_uint (value, self->max_retries);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* The kvs element @element is, by its factory, or %NULL. */
+static const gchar *
+kvs_factory (GstElement * element)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+  const gchar *name;
+  guint i;
+
+  if (factory == NULL)
+    return NULL;
+  name = gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory));
+  for (i = 0; kvs_factories[i] != NULL; i++) {
+    if (g_strcmp0 (name, kvs_factories[i]) == 0)
+      return kvs_factories[i];
+  }
+  return NULL;
+}
+
+/* The task Type of a kvs element, from its settings. */
+static const gchar *
+element_task_type (GstElement * element, const gchar * factory)
+{
+  if (strcmp (factory, "kvswave") == 0)
+    return "wave";
+  if (strcmp (factory, "kvssegmentsink") == 0)
+    return "avtrans";
+  if (strcmp (factory, "kvssnapshot") == 0) {
+    gdouble interval = 0.0;
+
+    g_object_get (element, "interval", &interval, NULL);
+    return interval > 0.0 ? "avsample" : "avsnapshot";
+  } else {
+    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+        (element), "format");
+    GEnumValue *v;
+    gint format = 0;
+
+    g_object_get (element, "format", &format, NULL);
+    v = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class, format);
+    return v != NULL && strcmp (v->value_nick, "outmediainfo") == 0 ?
+        "avtrans" : "avinfo";
+  }
+}
+
+static KvsTaskEntry *
+find_entry (GstKvsTask * self, GstElement * element)
+{
+  guint i;
+
+  for (i = 0; i < self->entries->len; i++) {
+    KvsTaskEntry *e = g_ptr_array_index (self->entries, i);
+
+    if (e->element == element)
+      return e;
+  }
+  return NULL;
+}
+
+static void
+add_entry (GstKvsTask * self, GstElement * element)
+{
+  const gchar *factory = kvs_factory (element);
+  KvsTaskEntry *e;
+
+  if (factory == NULL)
+    return;
+
+  g_mutex_lock (&self->lock);
+  if (find_entry (self, element) == NULL) {
+    e = g_new0 (KvsTaskEntry, 1);
+    e->element = gst_object_ref (element);
+    e->factory = factory;
+    e->snapshot_num = -1;
+    g_ptr_array_add (self->entries, e);
+    GST_DEBUG_OBJECT (self, "sub-task %u: %" GST_PTR_FORMAT,
+        self->entries->len - 1, element);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+/* Both hooks are needed: element-added for direct children, deep for the
+ * children of sub-bins; add_entry() keeps one entry per element. */
+static void
+gst_kvs_task_element_added (GstBin * bin, GstElement * child)
+{
+  add_entry (GST_KVS_TASK (bin), child);
+  if (GST_BIN_CLASS (parent_class)->element_added)
+    GST_BIN_CLASS (parent_class)->element_added (bin, child);
+}
+
+static void
+gst_kvs_task_deep_element_added (GstBin * bin, GstBin * sub_bin,
+    GstElement * child)
+{
+  add_entry (GST_KVS_TASK (bin), child);
+  if (GST_BIN_CLASS (parent_class)->deep_element_added)
+    GST_BIN_CLASS (parent_class)->deep_element_added (bin, sub_bin, child);
+}
+
+static void
+gst_kvs_task_deep_element_removed (GstBin * bin, GstBin * sub_bin,
+    GstElement * child)
+{
+  GstKvsTask *self = GST_KVS_TASK (bin);
+  KvsTaskEntry *e;
+
+  g_mutex_lock (&self->lock);
+  e = find_entry (self, child);
+  if (e != NULL)
+    g_ptr_array_remove (self->entries, e);
+  g_mutex_unlock (&self->lock);
+
+  if (GST_BIN_CLASS (parent_class)->deep_element_removed)
+    GST_BIN_CLASS (parent_class)->deep_element_removed (bin, sub_bin, child);
+}
+
+/* @path as the callback reports it: relative to the bucket when under it */
+static gchar *
+bucket_relative (GstKvsTask * self, const gchar * path)
+{
+  const gchar *rest = NULL;
+  gchar *res;
+
+  if (path == NULL)
+    return g_strdup ("");
+
+  GST_OBJECT_LOCK (self);
+  if (self->bucket != NULL && self->bucket[0] != '\0'
+      && g_str_has_prefix (path, self->bucket)) {
+    rest = path + strlen (self->bucket);
+    if (rest[0] == G_DIR_SEPARATOR)
+      rest++;
+    else if (!g_str_has_suffix (self->bucket, G_DIR_SEPARATOR_S))
+      rest = NULL;
+  }
+  res = g_strdup (rest != NULL ? rest : path);
+  GST_OBJECT_UNLOCK (self);
+
+  return res;
+}
+
+/* The file that kvsprobe format=outmediainfo describes: the file sink
+ * downstream (the output being written), else the source upstream. */
+static gchar *
+probed_file (GstElement * probe)
+{
+  const gchar *pads[] = { "src", "sink" };
+  gchar *path = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (pads) && path == NULL; i++) {
+    GstPad *pad = gst_element_get_static_pad (probe, pads[i]);
+    GstQuery *query = gst_query_new_uri ();
+    gchar *uri = NULL;
+
+    if (pad != NULL && gst_pad_peer_query (pad, query))
+      gst_query_parse_uri (query, &uri);
+    if (uri != NULL) {
+      path = g_filename_from_uri (uri, NULL, NULL);
+      if (path == NULL)
+        path = g_strdup (uri);
+    }
+    g_free (uri);
+    gst_query_unref (query);
+    gst_clear_object (&pad);
+  }
+  return path;
+}
+
+/* The compact JSON of member @name of the document @json, or %NULL. */
+static gchar *
+document_member (const gchar * json, const gchar * name)
+{
+  JsonParser *parser = json_parser_new ();
+  JsonNode *root, *member = NULL;
+  gchar *res = NULL;
+
+  if (json_parser_load_from_data (parser, json, -1, NULL)) {
+    root = json_parser_get_root (parser);
+    if (JSON_NODE_HOLDS_OBJECT (root))
+      member = json_object_get_member (json_node_get_object (root), name);
+    if (member != NULL)
+      res = kvs_result_to_json (member);
+  }
+  g_object_unref (parser);
+  return res;
+}
+
+/* Takes the result message of a kvs element in the bin. */
+static void
+collect_result (GstKvsTask * self, GstMessage * message)
+{
+  const GstStructure *s = gst_message_get_structure (message);
+  GstElement *src;
+  KvsTaskEntry r = { NULL, };
+  KvsTaskEntry *e;
+  const gchar *json;
+  gchar *path = NULL;
+
+  if (!GST_IS_ELEMENT (GST_MESSAGE_SRC (message)))
+    return;
+  src = GST_ELEMENT (GST_MESSAGE_SRC (message));
+  r.factory = kvs_factory (src);
+  if (r.factory == NULL || !gst_structure_has_name (s, r.factory))
+    return;
+  json = gst_structure_get_string (s, "json");
+  if (json == NULL)
+    return;
+
+  r.snapshot_num = -1;
+  if (strcmp (r.factory, "kvsprobe") == 0) {
+    if (g_strcmp0 (gst_structure_get_string (s, "format"), "metainfo") == 0) {
+      r.type = "avinfo";
+      r.metainfo = g_strdup (json);
+    } else {
+      r.type = "avtrans";
+      r.out_mediainfo = g_strdup (json);
+      path = probed_file (src);
+    }
+  } else if (strcmp (r.factory, "kvswave") == 0) {
+    r.type = "wave";
+    path = g_strdup (gst_structure_get_string (s, "location"));
+  } else if (strcmp (r.factory, "kvssnapshot") == 0) {
+    r.type = element_task_type (src, r.factory);
+    gst_structure_get_int (s, "snapshot-num", &r.snapshot_num);
+    r.thumnailsinfo = document_member (json, "thumnailsinfo");
+    g_object_get (src, "location", &path, NULL);
+  } else {
+    r.type = "avtrans";
+    r.segmentsinfo = g_strdup (json);
+    path = g_strdup (gst_structure_get_string (s, "playlist"));
+  }
+  r.dstpath = bucket_relative (self, path);
+  g_free (path);
+
+  g_mutex_lock (&self->lock);
+  e = find_entry (self, src);
+  if (e != NULL) {
+    g_free (e->dstpath);
+    g_free (e->metainfo);
+    g_free (e->out_mediainfo);
+    g_free (e->segmentsinfo);
+    g_free (e->thumnailsinfo);
+    r.element = e->element;
+    *e = r;
+    e->has_result = TRUE;
+    GST_DEBUG_OBJECT (self, "result of %" GST_PTR_FORMAT ": %s", src, r.type);
+  } else {
+    g_free (r.dstpath);
+    g_free (r.metainfo);
+    g_free (r.out_mediainfo);
+    g_free (r.segmentsinfo);
+    g_free (r.thumnailsinfo);
+  }
+  g_mutex_unlock (&self->lock);
+}
+
+static KvsCallbackFlags
+callback_flags (GstKvsTask * self)
+{
+  KvsCallbackFlags flags;
+
+  GST_OBJECT_LOCK (self);
+  flags = self->legacy ? KVS_CALLBACK_LEGACY : KVS_CALLBACK_FLAGS_NONE;
+  GST_OBJECT_UNLOCK (self);
+  return flags;
+}
+
+/* Is @entry's element the source of the error, or one of its ancestors? */
+static gboolean
+entry_owns_error (KvsTaskEntry * e, GstObject * src)
+{
+  return src != NULL && (src == GST_OBJECT_CAST (e->element) ||
+      gst_object_has_as_ancestor (src, GST_OBJECT_CAST (e->element)));
+}
+
+/* The final body, from the results and the first error. Every sub-task
+ * fails with the error when it has no result or the error is its own;
+ * an error that no sub-task owns fails them all. */
+static gchar *
+build_final_body (GstKvsTask * self, gint * status, gint * errnum)
+{
+  KvsCallbackFlags flags = callback_flags (self);
+  KvsTaskOutput *outputs;
+  gchar *type_override, *bucket, *body;
+  gboolean streaming, owned = FALSE;
+  guint i, n;
+
+  GST_OBJECT_LOCK (self);
+  type_override = g_strdup (self->type);
+  bucket = g_strdup (self->bucket);
+  streaming = self->streaming;
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->lock);
+  n = self->entries->len;
+  outputs = g_new0 (KvsTaskOutput, MAX (n, 1));
+  *errnum = self->failed ? self->errnum : 0;
+  for (i = 0; i < n; i++) {
+    KvsTaskEntry *e = g_ptr_array_index (self->entries, i);
+    KvsTaskOutput *o = &outputs[i];
+
+    o->bucket = bucket;
+    o->snapshot_num = -1;
+    o->type = type_override != NULL ? type_override : e->type != NULL ?
+        e->type : element_task_type (e->element, e->factory);
+    if (self->failed && (!e->has_result || entry_owns_error (e,
+                self->error_src))) {
+      o->errnum = self->errnum;
+      owned = TRUE;
+    } else if (!e->has_result) {
+      o->errnum = KVS_ERRNUM_UNKNOWN;
+      o->errmsg = "the element posted no result";
+    }
+    if (!e->has_result)
+      continue;
+    o->dstpath = e->dstpath;
+    o->metainfo = e->metainfo;
+    o->out_mediainfo = e->out_mediainfo;
+    o->segmentsinfo = e->segmentsinfo;
+    o->segmentlisttype = e->segmentsinfo != NULL ? "m3u8" : NULL;
+    o->thumnailsinfo = e->thumnailsinfo;
+    o->snapshot_num = e->snapshot_num;
+  }
+  if (self->failed && !owned) {
+    for (i = 0; i < n; i++)
+      outputs[i].errnum = self->errnum;
+  }
+  if (n == 0) {
+    outputs[0].type = type_override != NULL ? type_override : "";
+    outputs[0].bucket = bucket;
+    outputs[0].errnum = *errnum;
+    outputs[0].snapshot_num = -1;
+  }
+
+  if (n <= 1 && !streaming) {
+    /* one task: an error anywhere fails it */
+    if (self->failed)
+      outputs[0].errnum = self->errnum;
+    *status = outputs[0].errnum == 0 ? KVS_CALLBACK_SUCCESS :
+        KVS_CALLBACK_FAILURE;
+    if (*errnum == 0)
+      *errnum = outputs[0].errnum;
+    body = kvs_callback_body (self->run_task_id, &outputs[0], flags);
+  } else {
+    *status = KVS_CALLBACK_SUCCESS;
+    for (i = 0; i < n; i++) {
+      if (outputs[i].errnum != 0) {
+        *status = KVS_CALLBACK_FAILURE;
+        if (*errnum == 0)
+          *errnum = outputs[i].errnum;
+      }
+    }
+    body = kvs_callback_body_streaming (self->run_task_id, outputs, n, flags);
+  }
+  g_mutex_unlock (&self->lock);
+
+  g_free (outputs);
+  g_free (type_override);
+  g_free (bucket);
+  return body;
+}
+
+static SoupSession *
+new_session (GstKvsTask * self)
+{
+  guint timeout;
+
+  GST_OBJECT_LOCK (self);
+  timeout = self->timeout;
+  GST_OBJECT_UNLOCK (self);
+
+  return soup_session_new_with_options ("timeout", timeout,
+      "user-agent", PACKAGE "/" VERSION, NULL);
+}
+
+/* One POST. Returns the HTTP status, 0 when no answer came (@error set). */
+static guint
+post_once (SoupSession * session, const gchar * url, GBytes * body,
+    const gchar * key, guint attempt, GCancellable * cancellable,
+    guint * retry_after, GError ** error)
+{
+  SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, url);
+  SoupMessageHeaders *headers;
+  GBytes *answer;
+  const gchar *value;
+  gchar *n;
+  guint status = 0;
+  guint64 secs;
+
+  *retry_after = 0;
+  if (msg == NULL) {
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+        "not an http or https URL");
+    return 0;
+  }
+  headers = soup_message_get_request_headers (msg);
+  n = g_strdup_printf ("%u", attempt);
+  soup_message_headers_replace (headers, "Idempotency-Key", key);
+  soup_message_headers_replace (headers, "X-Kvs-Attempt", n);
+  g_free (n);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
+
+  answer = soup_session_send_and_read (session, msg, cancellable, error);
+  if (answer != NULL) {
+    status = soup_message_get_status (msg);
+    value = soup_message_headers_get_one (soup_message_get_response_headers
+        (msg), "Retry-After");
+    if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0,
+            RETRY_AFTER_MAX_S, &secs, NULL))
+      *retry_after = secs;
+    g_bytes_unref (answer);
+  }
+  g_object_unref (msg);
+  return status;
+}
+
+/* The wait before retry @attempt + 1: 0.5 s doubling to 30 s, each drawn
+ * between half and all of it, and at least what Retry-After asked. */
+static gint64
+backoff_us (guint attempt, guint retry_after)
+{
+  gint64 ms = BACKOFF_FIRST_MS;
+  guint i;
+
+  for (i = 1; i < attempt && ms < BACKOFF_MAX_MS; i++)
+    ms *= 2;
+  ms = MIN (ms, BACKOFF_MAX_MS);
+  ms = g_random_int_range (ms / 2, ms + 1);
+  ms = MAX (ms, (gint64) retry_after * 1000);
+  return ms * 1000;
+}
+
+/* POSTs @body until it is answered with 2xx, a final status, or the
+ * retries run out. Waits on @wake, where a stop job ends them early. */
+static void
+deliver (GstKvsTask * self, SoupSession * session, const gchar * url,
+    const gchar * body, guint max_retries, GAsyncQueue * wake,
+    GCancellable * cancellable, KvsDelivery * d)
+{
+  GBytes *bytes = g_bytes_new (body, strlen (body));
+  gchar *key = g_uuid_string_random ();
+
+  memset (d, 0, sizeof (*d));
+  while (TRUE) {
+    GError *err = NULL;
+    guint retry_after, status;
+    gboolean retry;
+
+    d->attempts++;
+    status = post_once (session, url, bytes, key, d->attempts, cancellable,
+        &retry_after, &err);
+    GST_INFO_OBJECT (self, "attempt %u: %u %s", d->attempts, status,
+        err ? err->message : "");
+    if (status != 0)
+      d->http_status = status;
+    if (SOUP_STATUS_IS_SUCCESSFUL (status)) {
+      d->delivered = TRUE;
+      g_clear_pointer (&d->error, g_free);
+      break;
+    }
+    g_free (d->error);
+    d->error = err != NULL ? g_strdup (err->message) :
+        g_strdup_printf ("HTTP %u %s", status, soup_status_get_phrase (status));
+    retry = (status == 0 && !g_error_matches (err, G_IO_ERROR,
+            G_IO_ERROR_CANCELLED) && !g_error_matches (err, G_IO_ERROR,
+            G_IO_ERROR_INVALID_ARGUMENT)) || status == 429 || status >= 500;
+    g_clear_error (&err);
+    if (!retry || d->attempts > max_retries)
+      break;
+    if (g_async_queue_timeout_pop (wake, backoff_us (d->attempts,
+                retry_after)) == &stop_job) {
+      g_free (d->error);
+      d->error = g_strdup ("the pipeline was stopped");
+      break;
+    }
+  }
+  g_free (key);
+  g_bytes_unref (bytes);
+}
+
+/* Posts kvstask-callback, warns when a callback was not delivered. */
+static void
+report (GstKvsTask * self, KvsFinal * f, const gchar * url,
+    const KvsDelivery * d)
+{
+  GstStructure *s;
+  gchar *location, *id;
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->callback_location);
+  GST_OBJECT_UNLOCK (self);
+  g_mutex_lock (&self->lock);
+  id = g_strdup (self->run_task_id);
+  g_mutex_unlock (&self->lock);
+
+  s = gst_structure_new ("kvstask-callback",
+      "task-id", G_TYPE_STRING, id,
+      "status", G_TYPE_INT, f->status,
+      "errnum", G_TYPE_INT, f->errnum,
+      "body", G_TYPE_STRING, f->body,
+      "delivered", G_TYPE_BOOLEAN, d->delivered,
+      "attempts", G_TYPE_UINT, d->attempts,
+      "http-status", G_TYPE_UINT, d->http_status, NULL);
+  if (url != NULL)
+    gst_structure_set (s, "callback-url", G_TYPE_STRING, url, NULL);
+  if (location != NULL)
+    gst_structure_set (s, "location", G_TYPE_STRING, location, NULL);
+  if (!d->delivered && d->error != NULL)
+    gst_structure_set (s, "error", G_TYPE_STRING, d->error, NULL);
+  gst_element_post_message (GST_ELEMENT (self),
+      gst_message_new_element (GST_OBJECT (self), s));
+
+  if (url != NULL && !d->delivered) {
+    GST_ELEMENT_WARNING_WITH_DETAILS (self, RESOURCE, WRITE,
+        ("The task callback was not delivered to %s after %u attempt(s): "
+            "%s.%s%s", url, d->attempts, d->error,
+            location ? " The body is in " : " It is in the kvstask-callback "
+            "message", location ? location : ""), (NULL),
+        ("kvs-errnum", G_TYPE_INT, KVS_ERRNUM_HTTP_CALLBACK, NULL));
+  }
+  g_free (location);
+  g_free (id);
+}
+
+/* Lets the held EOS or error go on to the parent, then an EOS that came
+ * meanwhile: the application sees the error first. */
+static void
+release_held (GstKvsTask * self)
+{
+  GstMessage *held, *late;
+  gboolean error;
+
+  g_mutex_lock (&self->lock);
+  held = g_steal_pointer (&self->held);
+  error = self->held_error;
+  g_mutex_unlock (&self->lock);
+
+  if (held != NULL && error)
+    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self), held);
+  else if (held != NULL)
+    GST_ELEMENT_CLASS (parent_class)->post_message (GST_ELEMENT (self), held);
+
+  g_mutex_lock (&self->lock);
+  late = g_steal_pointer (&self->late_eos);
+  self->released = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (late != NULL)
+    GST_ELEMENT_CLASS (parent_class)->post_message (GST_ELEMENT (self), late);
+}
+
+static void
+deliver_final (GstKvsTask * self, SoupSession * session, KvsFinal * f,
+    GAsyncQueue * wake, GCancellable * cancellable)
+{
+  KvsDelivery d = { FALSE, };
+  gchar *url;
+  guint max_retries;
+
+  GST_OBJECT_LOCK (self);
+  url = g_strdup (self->callback_url);
+  max_retries = self->max_retries;
+  GST_OBJECT_UNLOCK (self);
+
+  if (url != NULL)
+    deliver (self, session, url, f->body, max_retries, wake, cancellable, &d);
+  report (self, f, url, &d);
+  release_held (self);
+
+  g_free (d.error);
+  g_free (url);
+}
+
+static void
+final_free (KvsFinal * f)
+{
+  g_free (f->body);
+  g_free (f);
+}
+
+/* A progress callback: one attempt, at the percentage of the position. */
+static void
+send_progress (GstKvsTask * self, SoupSession * session)
+{
+  KvsDelivery d;
+  gint64 pos = -1, dur = -1;
+  gchar *url, *type, *body;
+  const gchar *entry_type = "";
+  KvsCallbackFlags flags = callback_flags (self);
+  gint percent;
+
+  if (!gst_element_query_position (GST_ELEMENT (self), GST_FORMAT_TIME, &pos)
+      || !gst_element_query_duration (GST_ELEMENT (self), GST_FORMAT_TIME,
+          &dur) || pos < 0 || dur <= 0)
+    return;
+
+  GST_OBJECT_LOCK (self);
+  url = g_strdup (self->callback_url);
+  type = g_strdup (self->type);
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->lock);
+  percent = (gint) MIN (gst_util_uint64_scale (pos, 100, dur), 100);
+  percent = MAX (percent, self->last_progress);
+  self->last_progress = percent;
+  if (type == NULL && self->entries->len > 0) {
+    KvsTaskEntry *e = g_ptr_array_index (self->entries, 0);
+
+    entry_type = element_task_type (e->element, e->factory);
+  }
+  body = kvs_callback_body_progress (self->run_task_id,
+      type != NULL ? type : entry_type, "transcoding", percent, flags);
+  g_mutex_unlock (&self->lock);
+
+  deliver (self, session, url, body, 0, self->jobs, self->cancellable, &d);
+  GST_DEBUG_OBJECT (self, "progress %d%%: delivered %d", percent, d.delivered);
+
+  g_free (d.error);
+  g_free (body);
+  g_free (type);
+  g_free (url);
+}
+
+/* The delivery thread: progress ticks until the final callback or stop. */
+static gpointer
+gst_kvs_task_worker (gpointer data)
+{
+  GstKvsTask *self = data;
+  SoupSession *session = new_session (self);
+  gint64 interval, next = 0;
+  gpointer job;
+
+  GST_OBJECT_LOCK (self);
+  interval = self->progress_interval * G_USEC_PER_SEC;
+  GST_OBJECT_UNLOCK (self);
+  if (interval > 0)
+    next = g_get_monotonic_time () + interval;
+
+  while (TRUE) {
+    if (next > 0) {
+      job = g_async_queue_timeout_pop (self->jobs,
+          MAX (next - g_get_monotonic_time (), 0));
+    } else {
+      job = g_async_queue_pop (self->jobs);
+    }
+    if (job == NULL) {
+      send_progress (self, session);
+      next += interval;
+      continue;
+    }
+    if (job != &stop_job) {
+      deliver_final (self, session, job, self->jobs, self->cancellable);
+      final_free (job);
+    }
+    break;
+  }
+
+  g_object_unref (session);
+  return NULL;
+}
+
+static gboolean
+has_callback_url (GstKvsTask * self)
+{
+  gboolean has_url;
+
+  GST_OBJECT_LOCK (self);
+  has_url = self->callback_url != NULL;
+  GST_OBJECT_UNLOCK (self);
+  return has_url;
+}
+
+/* Starts the delivery thread, unless the run is stopping. With the lock. */
+static gboolean
+start_worker_locked (GstKvsTask * self)
+{
+  if (self->stopping)
+    return FALSE;
+  if (self->worker == NULL) {
+    self->cancellable = g_cancellable_new ();
+    self->worker = g_thread_new ("kvstask", gst_kvs_task_worker, self);
+  }
+  return TRUE;
+}
+
+/* Ends the delivery: a final callback under way is cut short (it stays in
+ * callback-location and the report says so). */
+static void
+stop_worker (GstKvsTask * self)
+{
+  gpointer job;
+
+  GThread *worker;
+  GCancellable *cancellable;
+
+  g_mutex_lock (&self->lock);
+  self->stopping = TRUE;
+  worker = g_steal_pointer (&self->worker);
+  cancellable = self->cancellable;
+  g_mutex_unlock (&self->lock);
+
+  if (worker != NULL) {
+    g_cancellable_cancel (cancellable);
+    g_async_queue_push (self->jobs, &stop_job);
+    g_thread_join (worker);
+    g_mutex_lock (&self->lock);
+    g_clear_object (&self->cancellable);
+    g_mutex_unlock (&self->lock);
+  }
+  while ((job = g_async_queue_try_pop (self->jobs)) != NULL) {
+    if (job != &stop_job)
+      final_free (job);
+  }
+  /* a held message whose delivery never ran */
+  release_held (self);
+}
+
+/* Builds the final body, writes it to callback-location and sends it. */
+static void
+gst_kvs_task_finish (GstKvsTask * self)
+{
+  KvsFinal *f = g_new0 (KvsFinal, 1);
+  GError *err = NULL;
+  gchar *location;
+  gboolean stopping, threaded, has_url;
+
+  f->body = build_final_body (self, &f->status, &f->errnum);
+  GST_INFO_OBJECT (self, "callback: %s", f->body);
+
+  GST_OBJECT_LOCK (self);
+  location = g_strdup (self->callback_location);
+  GST_OBJECT_UNLOCK (self);
+  if (location != NULL && !kvs_result_write_sidecar (location, f->body, &err)) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE,
+        ("Could not write the callback body to \"%s\".", location),
+        ("%s", err->message));
+    g_clear_error (&err);
+  }
+  g_free (location);
+
+  /* The thread delivers, and the streaming thread goes on. An error
+   * raised inside a state change is delivered by the application's
+   * thread before the change returns, so that the error it then reads
+   * from the bus is already there. */
+  has_url = has_callback_url (self);
+  g_mutex_lock (&self->lock);
+  stopping = self->stopping;
+  threaded = has_url && self->changing != g_thread_self () &&
+      start_worker_locked (self);
+  if (threaded)
+    g_async_queue_push (self->jobs, f);
+  g_mutex_unlock (&self->lock);
+
+  if (threaded) {
+    return;
+  } else if (stopping) {
+    KvsDelivery d = { FALSE, 0, 0, (gchar *) "the pipeline was stopped" };
+    gchar *url;
+
+    GST_OBJECT_LOCK (self);
+    url = g_strdup (self->callback_url);
+    GST_OBJECT_UNLOCK (self);
+    report (self, f, url, &d);
+    release_held (self);
+    final_free (f);
+    g_free (url);
+  } else {
+    SoupSession *session = new_session (self);
+    GAsyncQueue *wake = g_async_queue_new ();
+
+    deliver_final (self, session, f, wake, NULL);
+    final_free (f);
+    g_async_queue_unref (wake);
+    g_object_unref (session);
+  }
+}
+
+/* Holds the first error of a child and starts the failure callback. */
+static gboolean
+take_error (GstKvsTask * self, GstMessage * message)
+{
+  gboolean take, drop;
+
+  g_mutex_lock (&self->lock);
+  take = !self->finishing;
+  drop = !take && self->failed;
+  if (take) {
+    self->finishing = TRUE;
+    self->failed = TRUE;
+    self->held = message;
+    self->held_error = TRUE;
+    self->errnum = kvs_errnum_for_error (message, self->missing);
+    gst_object_replace (&self->error_src, GST_MESSAGE_SRC (message));
+  }
+  g_mutex_unlock (&self->lock);
+
+  if (take) {
+    GST_INFO_OBJECT (self, "task failed: %d, from %" GST_PTR_FORMAT,
+        self->errnum, GST_MESSAGE_SRC (message));
+    gst_kvs_task_finish (self);
+  } else if (drop) {
+    GST_DEBUG_OBJECT (self, "dropping a later error from %" GST_PTR_FORMAT,
+        GST_MESSAGE_SRC (message));
+    gst_message_unref (message);
+  }
+  return take || drop;
+}
+
+/* Holding the first error is the one case where this does not chain up:
+ * the error goes on to the parent after the callback was delivered. */
+static void
+gst_kvs_task_handle_message (GstBin * bin, GstMessage * message)
+{
+  GstKvsTask *self = GST_KVS_TASK (bin);
+
+  switch (GST_MESSAGE_TYPE (message)) {
+    case GST_MESSAGE_ELEMENT:
+      if (gst_is_missing_plugin_message (message)) {
+        g_mutex_lock (&self->lock);
+        gst_message_replace (&self->missing, message);
+        g_mutex_unlock (&self->lock);
+      } else {
+        collect_result (self, message);
+      }
+      break;
+    case GST_MESSAGE_ERROR:
+      if (take_error (self, message))
+        return;
+      break;
+    default:
+      break;
+  }
+  GST_BIN_CLASS (parent_class)->handle_message (bin, message);
+}
+
+/* The bin's own EOS (all its sinks are done) starts the callback and waits
+ * for its end. */
+static gboolean
+gst_kvs_task_post_message (GstElement * element, GstMessage * message)
+{
+  GstKvsTask *self = GST_KVS_TASK (element);
+  gboolean take = FALSE, later = FALSE;
+
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_EOS &&
+      GST_MESSAGE_SRC (message) == GST_OBJECT_CAST (element)) {
+    g_mutex_lock (&self->lock);
+    take = !self->finishing;
+    later = self->finishing && !self->released;
+    if (take) {
+      self->finishing = TRUE;
+      self->held = message;
+      self->held_error = FALSE;
+    } else if (later) {
+      gst_message_take (&self->late_eos, message);
+    }
+    g_mutex_unlock (&self->lock);
+  }
+  if (take)
+    gst_kvs_task_finish (self);
+  if (take || later)
+    return TRUE;
+  return GST_ELEMENT_CLASS (parent_class)->post_message (element, message);
+}
+
+static gboolean
+check_callback_url (GstKvsTask * self)
+{
+  GError *err = NULL;
+  GUri *uri;
+  gchar *url;
+  gboolean ok = TRUE;
+
+  GST_OBJECT_LOCK (self);
+  url = g_strdup (self->callback_url);
+  GST_OBJECT_UNLOCK (self);
+  if (url == NULL)
+    return TRUE;
+
+  uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &err);
+  if (uri == NULL || (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") &&
+          g_ascii_strcasecmp (g_uri_get_scheme (uri), "https")) ||
+      g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    goto bad_url;
+
+done:
+  g_clear_pointer (&uri, g_uri_unref);
+  g_free (url);
+  return ok;
+
+  /* ERRORS */
+bad_url:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, SETTINGS, KVS_ERRNUM_PARSE_URL,
+        ("Invalid callback-url \"%s\": an http or https URL with a host is "
+            "needed.", url), ("%s", err ? err->message : "scheme or host"));
+    g_clear_error (&err);
+    ok = FALSE;
+    goto done;
+  }
+}
+
+/* A new run: results, error and the task id are forgotten. */
+static void
+reset_run (GstKvsTask * self)
+{
+  gchar *id;
+  guint i;
+
+  GST_OBJECT_LOCK (self);
+  id = g_strdup (self->task_id);
+  GST_OBJECT_UNLOCK (self);
+
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->entries->len; i++) {
+    KvsTaskEntry *e = g_ptr_array_index (self->entries, i);
+
+    e->has_result = FALSE;
+    e->type = NULL;
+    e->snapshot_num = -1;
+    g_clear_pointer (&e->dstpath, g_free);
+    g_clear_pointer (&e->metainfo, g_free);
+    g_clear_pointer (&e->out_mediainfo, g_free);
+    g_clear_pointer (&e->segmentsinfo, g_free);
+    g_clear_pointer (&e->thumnailsinfo, g_free);
+  }
+  gst_clear_message (&self->missing);
+  gst_clear_object (&self->error_src);
+  self->finishing = FALSE;
+  self->released = FALSE;
+  gst_clear_message (&self->late_eos);
+  self->failed = FALSE;
+  self->stopping = FALSE;
+  self->errnum = 0;
+  self->last_progress = 0;
+  if (self->run_task_id == NULL) {
+    if (id == NULL) {
+      GDateTime *now = g_date_time_new_now_local ();
+
+      id = kvs_callback_task_id_new (now);
+      g_date_time_unref (now);
+    }
+    self->run_task_id = id;
+    id = NULL;
+  }
+  g_mutex_unlock (&self->lock);
+  g_free (id);
+}
+
+static GstStateChangeReturn
+gst_kvs_task_change_state (GstElement * element, GstStateChange transition)
+{
+  GstKvsTask *self = GST_KVS_TASK (element);
+  GstStateChangeReturn ret;
+  gboolean progress;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_NULL_TO_READY:
+      if (!check_callback_url (self))
+        return GST_STATE_CHANGE_FAILURE;
+      reset_run (self);
+      break;
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      reset_run (self);
+      GST_OBJECT_LOCK (self);
+      progress = self->progress_interval > 0.0;
+      GST_OBJECT_UNLOCK (self);
+      if (progress && has_callback_url (self)) {
+        g_mutex_lock (&self->lock);
+        start_worker_locked (self);
+        g_mutex_unlock (&self->lock);
+      }
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+    case GST_STATE_CHANGE_READY_TO_NULL:
+      /* READY->NULL too: a run that failed while prerolling never was in
+       * PAUSED */
+      stop_worker (self);
+      g_mutex_lock (&self->lock);
+      g_clear_pointer (&self->run_task_id, g_free);
+      g_mutex_unlock (&self->lock);
+      break;
+    default:
+      break;
+  }
+
+  g_mutex_lock (&self->lock);
+  self->changing = g_thread_self ();
+  g_mutex_unlock (&self->lock);
+  ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
+  g_mutex_lock (&self->lock);
+  self->changing = NULL;
+  g_mutex_unlock (&self->lock);
+
+  return ret;
+}
