@@ -6,6 +6,8 @@ and every such line in an element's doc comment, is a launch line. Each runs in 
 files the docs name (in.wav, in.mp3, in.mp4, made here with GStreamer's own
 encoders), under a time limit. A line must exit 0 and write every file it
 names with json-location=, location= or similar; a JSON sidecar must parse.
+A line that names the callback receiver http://127.0.0.1:8080/ posts to one
+started here instead, and must have posted a JSON body.
 """
 import json
 import os
@@ -14,6 +16,8 @@ import shlex
 import subprocess
 import sys
 import tempfile
+
+from kvsreceiver import Receiver
 
 TIMEOUT = 120
 
@@ -53,10 +57,13 @@ def launch_lines(root):
 
 
 def outputs(line):
-    for m in re.finditer(r"\b(json-location|vtt-location|playlist-location|location)=(\S+)", line):
+    for m in re.finditer(r"\b(json-location|vtt-location|playlist-location|callback-location|location)=(\S+)", line):
         if m.group(1) == "location" and "filesrc" in line[: m.start()].rsplit("!", 1)[-1]:
             continue
         yield m.group(2)
+
+
+RECEIVER = "http://127.0.0.1:8080/"
 
 
 def main():
@@ -66,7 +73,7 @@ def main():
         print("no launch lines found in", root)
         return 1
     failed = 0
-    with tempfile.TemporaryDirectory(prefix="kvs-doctest-") as tmp:
+    with Receiver() as rx, tempfile.TemporaryDirectory(prefix="kvs-doctest-") as tmp:
         for name, cmd in INPUTS.items():
             subprocess.run(["gst-launch-1.0", "-q"] + shlex.split(cmd), cwd=tmp, check=True,
                            timeout=TIMEOUT, stdout=subprocess.DEVNULL)
@@ -77,12 +84,19 @@ def main():
             argv = shlex.split(line)
             # gst-launch lines that play to a device run against fakesink here
             argv = [a if a not in ("autoaudiosink", "autovideosink") else "fakesink" for a in argv]
+            argv = [a.replace(RECEIVER, rx.url) for a in argv]
+            posts = len(rx.bodies)
             try:
                 p = subprocess.run(argv, cwd=run_dir, timeout=TIMEOUT, capture_output=True, text=True)
                 ok = p.returncode == 0 and "ERROR" not in p.stderr
                 why = p.stderr.strip().splitlines()[-3:] if not ok else []
             except subprocess.TimeoutExpired:
                 ok, why = False, ["timed out"]
+            if ok and RECEIVER in line:
+                try:
+                    json.loads(rx.bodies[posts])
+                except (IndexError, ValueError) as e:
+                    ok, why = False, [f"no JSON callback received: {e}"]
             if ok:
                 for out in outputs(line):
                     if "%" in out:      # a pattern: its first file

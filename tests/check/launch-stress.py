@@ -10,12 +10,16 @@ another exit status than expected, fails the test.
   launch-stress.py [RUNS]
 
 Pipelines ending in a sink bin (kvssegmentsink) run at least SINK_RUNS
-times: stock bins hang about 1 run in 10 here.
+times: stock bins hang about 1 run in 10 here. Pipelines in a kvstask post
+to a receiver started here: every run must have posted its callback before
+gst-launch-1.0 exits.
 """
 import os
 import subprocess
 import sys
 import tempfile
+
+from kvsreceiver import Receiver
 
 LIMIT = 20
 SINK_RUNS = 50
@@ -40,8 +44,9 @@ def make_inputs(tmp):
 
 def main():
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
-    with tempfile.TemporaryDirectory(prefix="kvs-stress-") as tmp:
+    with Receiver() as rx, tempfile.TemporaryDirectory(prefix="kvs-stress-") as tmp:
         mp4, av, noise = make_inputs(tmp)
+        task = f"kvstask. ( callback-url={rx.url}cb"
         out = os.path.join(tmp, "out.json")
         # (pipeline, expected exit status: 0 success, 1 error, 255 refused
         # to start; optional least number of runs)
@@ -65,6 +70,11 @@ def main():
              f"kvssegmentsink name=s muxer=mpegts location={tmp}/l-%03d.ts d.audio_0 ! queue ! s.audio_0",
              0, SINK_RUNS),
             (f"filesrc location={mp4} ! qtdemux ! h264parse ! kvssegmentsink location={tmp}/none.mp4", 255),
+            (f"{task} filesrc location={mp4} ! kvsprobe )", 0),
+            (f"{task} filesrc location={noise} ! queue ! kvsprobe )", 1),
+            (f"{task} filesrc location={tmp}/missing.mp4 ! kvsprobe )", 255),
+            (f"{task} filesrc location={mp4} ! qtdemux ! h264parse ! kvssegmentsink target-duration=1 "
+             f"location={tmp}/k-%03d.mp4 )", 0, SINK_RUNS),
         ]
         failed = 0
         for case in cases:
@@ -72,9 +82,12 @@ def main():
             n = max(runs, case[2]) if len(case) > 2 else runs
             bad = 0
             for _ in range(n):
+                posts = len(rx.bodies)
                 try:
                     p = subprocess.run(["gst-launch-1.0", "-q"] + line.split(), capture_output=True, timeout=LIMIT)
                     if p.returncode != want:
+                        bad += 1
+                    elif line.startswith("kvstask.") and len(rx.bodies) != posts + 1:
                         bad += 1
                 except subprocess.TimeoutExpired:
                     bad += 1
