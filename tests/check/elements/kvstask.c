@@ -47,11 +47,14 @@ typedef struct
   GMainContext *context;
   GMainLoop *loop;
   gchar *url;
-  GQueue script;                /* statuses to answer first, then 200 */
+  GQueue script;                /* statuses to answer first, then 200;
+                                 * HANG: no answer at all */
   GPtrArray *requests;
 } Receiver;
 
 static Receiver rx;
+
+#define HANG 1
 
 static void
 request_free (Request * r)
@@ -90,6 +93,10 @@ on_request (SoupServer * server, SoupServerMessage * msg, const gchar * path,
   g_cond_broadcast (&rx.cond);
   g_mutex_unlock (&rx.lock);
 
+  if (r->status == HANG) {
+    soup_server_message_pause (msg);
+    return;
+  }
   soup_server_message_set_status (msg, r->status, NULL);
   soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC,
       "ok", 2);
@@ -965,6 +972,62 @@ GST_START_TEST (test_retry_then_delivered)
 
 GST_END_TEST;
 
+/* an attempt that gets no answer in time is retried, with the same key */
+GST_START_TEST (test_timeout_retried)
+{
+  gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s timeout=1 "
+      "filesrc location=%s ! kvsprobe ! fakesink )", rx.url, in_mp4);
+  Run r;
+
+  receiver_script (HANG, 0);
+  run (desc, &r);
+  fail_unless (r.eos);
+  fail_unless_equals_int (n_requests (), 2);
+  fail_unless_equals_string (request (1)->key, request (0)->key);
+  fail_unless_equals_string (request (1)->attempt, "2");
+  fail_unless (cb_delivered (&r));
+  fail_unless_equals_int (cb_uint (&r, "attempts"), 2);
+  fail_unless_equals_int (cb_uint (&r, "http-status"), 200);
+
+  run_clear (&r);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* Stopping the pipeline while the receiver does not answer cuts the
+ * delivery short at once; the body stays in callback-location. */
+GST_START_TEST (test_stop_during_delivery)
+{
+  gchar *cb = g_build_filename (tmpdir, "callback.json", NULL);
+  gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s timeout=60 "
+      "callback-location=%s filesrc location=%s ! kvsprobe ! fakesink )",
+      rx.url, cb, in_mp4);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *p = gst_pipeline_new (NULL);
+  gint64 start;
+
+  receiver_script (HANG, 0);
+  gst_bin_add (GST_BIN (p), pipeline);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  g_mutex_lock (&rx.lock);
+  while (rx.requests->len == 0)
+    g_cond_wait (&rx.cond, &rx.lock);
+  g_mutex_unlock (&rx.lock);
+  fail_unless (g_file_test (cb, G_FILE_TEST_EXISTS));
+
+  start = g_get_monotonic_time ();
+  gst_element_set_state (p, GST_STATE_NULL);
+  fail_unless (g_get_monotonic_time () - start < 5 * G_USEC_PER_SEC);
+  fail_unless_equals_int (n_requests (), 1);
+
+  gst_object_unref (p);
+  g_free (desc);
+  g_free (cb);
+}
+
+GST_END_TEST;
+
 /* a 4xx other than 429 is final: one attempt, reported undelivered */
 GST_START_TEST (test_client_error_final)
 {
@@ -1147,6 +1210,8 @@ kvstask_suite (void)
   tcase_add_test (tc, test_streaming_failure);
   tcase_add_test (tc, test_bad_url);
   tcase_add_test (tc, test_retry_then_delivered);
+  tcase_add_test (tc, test_timeout_retried);
+  tcase_add_test (tc, test_stop_during_delivery);
   tcase_add_test (tc, test_client_error_final);
   tcase_add_test (tc, test_receiver_down);
   tcase_add_test (tc, test_no_url);
