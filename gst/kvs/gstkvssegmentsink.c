@@ -846,7 +846,8 @@ build_segmentsinfo (GArray * segments)
   json_builder_begin_array (b);
   for (i = 0; i < segments->len; i++) {
     KvsSegment *seg = &g_array_index (segments, KvsSegment, i);
-    gchar *name = g_path_get_basename (seg->location);
+    gchar *base = g_path_get_basename (seg->location);
+    gchar *name = kvs_files_display (base);
     gchar *d = duration_string (seg->duration);
 
     json_builder_begin_object (b);
@@ -859,6 +860,7 @@ build_segmentsinfo (GArray * segments)
     json_builder_set_member_name (b, "filesize");
     json_builder_add_int_value (b, seg->size);
     json_builder_end_object (b);
+    g_free (base);
     g_free (name);
     g_free (d);
   }
@@ -904,7 +906,7 @@ finalize_segment (GstKvsSegmentSink * self, const gchar * location,
 {
   KvsSegment seg;
   GStatBuf st;
-  gchar *name;
+  gchar *base, *name, *shown;
 
   seg.location = g_strdup (location);
   seg.start = start;
@@ -916,7 +918,9 @@ finalize_segment (GstKvsSegmentSink * self, const gchar * location,
   g_array_append_val (self->segments, seg);
   GST_OBJECT_UNLOCK (self);
 
-  name = g_path_get_basename (location);
+  base = g_path_get_basename (location);
+  name = kvs_files_display (base);
+  shown = kvs_files_display (location);
   GST_INFO_OBJECT (self, "segment %u: %s, %" GST_TIME_FORMAT ", %"
       G_GUINT64_FORMAT " bytes", seg.index, location,
       GST_TIME_ARGS (seg.duration), seg.size);
@@ -924,10 +928,12 @@ finalize_segment (GstKvsSegmentSink * self, const gchar * location,
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("kvssegmentsink-segment", "fileindex",
               G_TYPE_INT, (gint) seg.index, "filename", G_TYPE_STRING, name,
-              "location", G_TYPE_STRING, location, "duration",
+              "location", G_TYPE_STRING, shown, "duration",
               GST_TYPE_CLOCK_TIME, seg.duration, "filesize", G_TYPE_UINT64,
               seg.size, "running-time", GST_TYPE_CLOCK_TIME, start, NULL)));
+  g_free (base);
   g_free (name);
+  g_free (shown);
   write_playlist (self, FALSE);
 }
 
@@ -997,8 +1003,12 @@ gst_kvs_segment_sink_finish (GstKvsSegmentSink * self)
     goto done;
 
   s = gst_structure_new_empty ("kvssegmentsink");
-  if (list)
-    gst_structure_set (s, "playlist", G_TYPE_STRING, list, NULL);
+  if (list) {
+    gchar *shown = kvs_files_display (list);
+
+    gst_structure_set (s, "playlist", G_TYPE_STRING, shown, NULL);
+    g_free (shown);
+  }
   kvs_result_post (GST_ELEMENT (self), json_location, root, s,
       KVS_ERRNUM_OPEN_OUTPUT);
 

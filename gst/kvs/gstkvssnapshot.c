@@ -724,6 +724,7 @@ write_image (GstKvsSnapshot * self, GstBuffer * raw,
   GstBuffer *img;
   GstMapInfo map;
   KvsCapture c;
+  gchar *shown;
   gboolean ok;
 
   img = kvs_image_encoder_encode (self->encoder, info, raw, &err);
@@ -742,12 +743,14 @@ write_image (GstKvsSnapshot * self, GstBuffer * raw,
     goto write_failed;
 
   g_array_append_val (list, c);
+  shown = kvs_files_display (c.path);
   gst_element_post_message (GST_ELEMENT (self),
       gst_message_new_element (GST_OBJECT (self),
           gst_structure_new ("kvssnapshot-file", "fileindex", G_TYPE_INT,
-              (gint) index, "location", G_TYPE_STRING, c.path, "filesize",
+              (gint) index, "location", G_TYPE_STRING, shown, "filesize",
               G_TYPE_UINT64, c.size, "timestamp", GST_TYPE_CLOCK_TIME, ts,
               NULL)));
+  g_free (shown);
   return TRUE;
 
   /* ERRORS */
@@ -1087,6 +1090,16 @@ write_vtt (GstKvsSnapshot * self, GstClockTime stream_end)
   return ok;
 }
 
+/* a path as the document's string: UTF-8, whatever the file name */
+static void
+add_path (JsonBuilder * b, const gchar * path)
+{
+  gchar *shown = kvs_files_display (path);
+
+  json_builder_add_string_value (b, shown);
+  g_free (shown);
+}
+
 static JsonNode *
 build_document (GstKvsSnapshot * self)
 {
@@ -1108,7 +1121,7 @@ build_document (GstKvsSnapshot * self)
       json_builder_set_member_name (b, "fileindex");
       json_builder_add_int_value (b, c->index);
       json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, c->path);
+      add_path (b, c->path);
       json_builder_set_member_name (b, "filesize");
       json_builder_add_int_value (b, c->size);
       json_builder_set_member_name (b, "timestamp");
@@ -1127,7 +1140,7 @@ build_document (GstKvsSnapshot * self)
       json_builder_set_member_name (b, "fileindex");
       json_builder_add_int_value (b, c->index);
       json_builder_set_member_name (b, "thumbnailpath");
-      json_builder_add_string_value (b, c->path);
+      add_path (b, c->path);
       json_builder_set_member_name (b, "filesize");
       json_builder_add_int_value (b, c->size);
       json_builder_end_object (b);

@@ -86,3 +86,19 @@ kvs_files_relative (const gchar * from_file, const gchar * path)
   g_free (b);
   return res;
 }
+
+/**
+ * kvs_files_display:
+ * @path: a file path, in the file system's bytes
+ *
+ * GStreamer structures and JSON take UTF-8 only, and a path need not be
+ * UTF-8 (a Latin-1 file name): messages and documents carry this.
+ *
+ * Returns: (transfer full): @path with every byte that is not UTF-8
+ *     replaced by U+FFFD; @path itself when it is UTF-8
+ */
+gchar *
+kvs_files_display (const gchar * path)
+{
+  return g_utf8_make_valid (path, -1);
+}

@@ -20,5 +20,7 @@ gchar *kvs_files_path (const gchar * pattern, guint index);
 
 gchar *kvs_files_relative (const gchar * from_file, const gchar * path);
 
+gchar *kvs_files_display (const gchar * path);
+
 G_END_DECLS
 #endif /* __KVS_FILES_H__ */

@@ -18,6 +18,7 @@
 
 #include "kvsresult.h"
 #include "kvserrors.h"
+#include "kvsfiles.h"
 
 #include <math.h>
 #include <string.h>
@@ -179,8 +180,12 @@ kvs_result_post (GstElement * element, const gchar * location,
     goto write_failed;
 
   gst_structure_set (fields, "json", G_TYPE_STRING, json, NULL);
-  if (location != NULL)
-    gst_structure_set (fields, "location", G_TYPE_STRING, location, NULL);
+  if (location != NULL) {
+    gchar *shown = kvs_files_display (location);
+
+    gst_structure_set (fields, "location", G_TYPE_STRING, shown, NULL);
+    g_free (shown);
+  }
   g_free (json);
 
   return gst_element_post_message (element,
