@@ -682,6 +682,47 @@ GST_START_TEST (test_legacy)
 
 GST_END_TEST;
 
+/* A path that is not UTF-8 (a Latin-1 file name) still gives a valid
+ * UTF-8 JSON body: the byte becomes U+FFFD. */
+GST_START_TEST (test_invalid_utf8_path)
+{
+  gchar *wave = g_strdup_printf ("%s/w\xe9.json", tmpdir);
+  gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s bucket=%s "
+      "filesrc location=%s ! wavparse ! kvswave name=w points=20 ! "
+      "fakesink )", rx.url, tmpdir, in_wav);
+  GstElement *task = gst_parse_launch (desc, NULL), *p, *w;
+  GstMessage *m;
+  JsonNode *node;
+  JsonObject *item;
+
+  w = gst_bin_get_by_name (GST_BIN (task), "w");
+  g_object_set (w, "json-location", wave, NULL);
+  p = gst_pipeline_new (NULL);
+  gst_bin_add (GST_BIN (p), task);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+
+  fail_unless_equals_int (n_requests (), 1);
+  node = kvs_json_parse (request (0)->body);
+  item = json_array_get_object_element (member_array (member_object
+          (json_node_get_object (node), "Details"), "items"), 0);
+  fail_unless_equals_string (json_object_get_string_member (item, "dstpath"),
+      "w\xef\xbf\xbd.json");
+
+  json_node_unref (node);
+  g_unlink (wave);
+  gst_object_unref (w);
+  gst_object_unref (p);
+  g_free (desc);
+  g_free (wave);
+}
+
+GST_END_TEST;
+
 /* ---- streaming ---- */
 
 /* Two sub-tasks on one source, in the order they were added: sampled
@@ -1204,6 +1245,7 @@ kvstask_suite (void)
   tcase_add_test (tc, test_segments);
   tcase_add_test (tc, test_avsnapshot);
   tcase_add_test (tc, test_legacy);
+  tcase_add_test (tc, test_invalid_utf8_path);
   tcase_add_test (tc, test_streaming);
   tcase_add_test (tc, test_streaming_one);
   tcase_add_test (tc, test_failures);
