@@ -173,6 +173,7 @@ struct _GstKvsTask
   GstMessage *missing;          /* the last missing-plugin message */
   GstMessage *held;             /* the EOS or first error, until delivered */
   gboolean held_error;
+  GstMessage *late_error;       /* an error that came while the EOS was held */
   GstMessage *late_eos;         /* an EOS that came while an error was held */
   gboolean released;            /* the held message went on */
   gboolean finishing;           /* the final callback was started */
@@ -185,6 +186,7 @@ struct _GstKvsTask
 
   /* the delivery thread: started on demand, joined in PAUSED->READY */
   GThread *worker;
+  gboolean worker_exited;
   GAsyncQueue *jobs;            /* KvsFinal, or &stop_job */
   GCancellable *cancellable;
 };
@@ -210,7 +212,6 @@ static GstStateChangeReturn gst_kvs_task_change_state (GstElement * element,
 static gboolean gst_kvs_task_post_message (GstElement * element,
     GstMessage * message);
 static void gst_kvs_task_handle_message (GstBin * bin, GstMessage * message);
-static void gst_kvs_task_element_added (GstBin * bin, GstElement * child);
 static void gst_kvs_task_deep_element_added (GstBin * bin, GstBin * sub_bin,
     GstElement * child);
 static void gst_kvs_task_deep_element_removed (GstBin * bin,
@@ -287,7 +288,6 @@ gst_kvs_task_class_init (GstKvsTaskClass * klass)
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_kvs_task_change_state);
   element_class->post_message = GST_DEBUG_FUNCPTR (gst_kvs_task_post_message);
   bin_class->handle_message = GST_DEBUG_FUNCPTR (gst_kvs_task_handle_message);
-  bin_class->element_added = GST_DEBUG_FUNCPTR (gst_kvs_task_element_added);
   bin_class->deep_element_added =
       GST_DEBUG_FUNCPTR (gst_kvs_task_deep_element_added);
   bin_class->deep_element_removed =
@@ -338,6 +338,7 @@ gst_kvs_task_finalize (GObject * object)
   gst_clear_message (&self->missing);
   gst_clear_message (&self->held);
   gst_clear_message (&self->late_eos);
+  gst_clear_message (&self->late_error);
   gst_clear_object (&self->error_src);
   g_async_queue_unref (self->jobs);
   g_mutex_clear (&self->lock);
@@ -534,16 +535,8 @@ add_entry (GstKvsTask * self, GstElement * element)
   g_mutex_unlock (&self->lock);
 }
 
-/* Both hooks are needed: element-added for direct children, deep for the
- * children of sub-bins; add_entry() keeps one entry per element. */
-static void
-gst_kvs_task_element_added (GstBin * bin, GstElement * child)
-{
-  add_entry (GST_KVS_TASK (bin), child);
-  if (GST_BIN_CLASS (parent_class)->element_added)
-    GST_BIN_CLASS (parent_class)->element_added (bin, child);
-}
-
+/* Called for direct children too (GstBin emits it on itself), and for
+ * every element inside a bin that is added whole. */
 static void
 gst_kvs_task_deep_element_added (GstBin * bin, GstBin * sub_bin,
     GstElement * child)
@@ -730,6 +723,75 @@ entry_owns_error (KvsTaskEntry * e, GstObject * src)
       gst_object_has_as_ancestor (src, GST_OBJECT_CAST (e->element)));
 }
 
+static KvsTaskEntry *
+entry_copy (const KvsTaskEntry * e)
+{
+  KvsTaskEntry *c = g_new (KvsTaskEntry, 1);
+
+  *c = *e;
+  gst_object_ref (c->element);
+  c->dstpath = g_strdup (e->dstpath);
+  c->metainfo = g_strdup (e->metainfo);
+  c->out_mediainfo = g_strdup (e->out_mediainfo);
+  c->segmentsinfo = g_strdup (e->segmentsinfo);
+  c->thumnailsinfo = g_strdup (e->thumnailsinfo);
+  return c;
+}
+
+/* The elements below @bin, depth first, in the order they were added (a
+ * bin keeps its newest child first). */
+static void
+tree_order (GstBin * bin, GPtrArray * out)
+{
+  GList *children, *l;
+
+  GST_OBJECT_LOCK (bin);
+  children = g_list_copy (bin->children);
+  for (l = children; l != NULL; l = l->next)
+    gst_object_ref (l->data);
+  GST_OBJECT_UNLOCK (bin);
+
+  for (l = g_list_last (children); l != NULL; l = l->prev) {
+    g_ptr_array_add (out, l->data);
+    if (GST_IS_BIN (l->data))
+      tree_order (GST_BIN (l->data), out);
+  }
+  g_list_free (children);
+}
+
+static gint
+compare_tree_order (gconstpointer a, gconstpointer b, gpointer order)
+{
+  KvsTaskEntry *ea = *(KvsTaskEntry **) a, *eb = *(KvsTaskEntry **) b;
+  guint ia = G_MAXUINT, ib = G_MAXUINT;
+
+  g_ptr_array_find (order, ea->element, &ia);
+  g_ptr_array_find (order, eb->element, &ib);
+  return ia < ib ? -1 : ia > ib;
+}
+
+/* The sub-tasks as they stand, in the order of the pipeline's description
+ * (elements added in order, bins added whole included), copied so that
+ * the body is built without the lock. */
+static GPtrArray *
+snapshot_entries (GstKvsTask * self)
+{
+  GPtrArray *order = g_ptr_array_new_with_free_func (gst_object_unref);
+  GPtrArray *entries =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  guint i;
+
+  tree_order (GST_BIN (self), order);
+  g_mutex_lock (&self->lock);
+  for (i = 0; i < self->entries->len; i++)
+    g_ptr_array_add (entries, entry_copy (g_ptr_array_index (self->entries,
+                i)));
+  g_mutex_unlock (&self->lock);
+  g_ptr_array_sort_with_data (entries, compare_tree_order, order);
+  g_ptr_array_unref (order);
+  return entries;
+}
+
 /* The final body, from the results and the first error. Every sub-task
  * fails with the error when it has no result or the error is its own;
  * an error that no sub-task owns fails them all. */
@@ -737,10 +799,13 @@ static gchar *
 build_final_body (GstKvsTask * self, gint * status, gint * errnum)
 {
   KvsCallbackFlags flags = callback_flags (self);
+  GPtrArray *entries = snapshot_entries (self);
   KvsTaskOutput *outputs;
-  gchar *type_override, *bucket, *body;
-  gboolean streaming, owned = FALSE;
-  guint i, n;
+  GstObject *error_src;
+  gchar *type_override, *bucket, *body, *task_id;
+  gboolean streaming, failed, owned = FALSE;
+  gint error;
+  guint i, n = entries->len;
 
   GST_OBJECT_LOCK (self);
   type_override = g_strdup (self->type);
@@ -749,20 +814,24 @@ build_final_body (GstKvsTask * self, gint * status, gint * errnum)
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
-  n = self->entries->len;
+  failed = self->failed;
+  error = self->errnum;
+  error_src = self->error_src ? gst_object_ref (self->error_src) : NULL;
+  task_id = g_strdup (self->run_task_id);
+  g_mutex_unlock (&self->lock);
+
   outputs = g_new0 (KvsTaskOutput, MAX (n, 1));
-  *errnum = self->failed ? self->errnum : 0;
+  *errnum = failed ? error : 0;
   for (i = 0; i < n; i++) {
-    KvsTaskEntry *e = g_ptr_array_index (self->entries, i);
+    KvsTaskEntry *e = g_ptr_array_index (entries, i);
     KvsTaskOutput *o = &outputs[i];
 
     o->bucket = bucket;
     o->snapshot_num = -1;
     o->type = type_override != NULL ? type_override : e->type != NULL ?
         e->type : element_task_type (e->element, e->factory);
-    if (self->failed && (!e->has_result || entry_owns_error (e,
-                self->error_src))) {
-      o->errnum = self->errnum;
+    if (failed && (!e->has_result || entry_owns_error (e, error_src))) {
+      o->errnum = error;
       owned = TRUE;
     } else if (!e->has_result) {
       o->errnum = KVS_ERRNUM_UNKNOWN;
@@ -778,42 +847,42 @@ build_final_body (GstKvsTask * self, gint * status, gint * errnum)
     o->thumnailsinfo = e->thumnailsinfo;
     o->snapshot_num = e->snapshot_num;
   }
-  if (self->failed && !owned) {
+  if (failed && !owned) {
     for (i = 0; i < n; i++)
-      outputs[i].errnum = self->errnum;
+      outputs[i].errnum = error;
   }
   if (n == 0) {
+    /* no kvs element: one (sub-)task of the type given, or none */
     outputs[0].type = type_override != NULL ? type_override : "";
     outputs[0].bucket = bucket;
     outputs[0].errnum = *errnum;
     outputs[0].snapshot_num = -1;
+    n = 1;
   }
 
-  if (n <= 1 && !streaming) {
+  if (n == 1 && !streaming) {
     /* one task: an error anywhere fails it */
-    if (self->failed)
-      outputs[0].errnum = self->errnum;
-    *status = outputs[0].errnum == 0 ? KVS_CALLBACK_SUCCESS :
-        KVS_CALLBACK_FAILURE;
-    if (*errnum == 0)
-      *errnum = outputs[0].errnum;
-    body = kvs_callback_body (self->run_task_id, &outputs[0], flags);
+    if (failed)
+      outputs[0].errnum = error;
+    body = kvs_callback_body (task_id, &outputs[0], flags);
   } else {
-    *status = KVS_CALLBACK_SUCCESS;
-    for (i = 0; i < n; i++) {
-      if (outputs[i].errnum != 0) {
-        *status = KVS_CALLBACK_FAILURE;
-        if (*errnum == 0)
-          *errnum = outputs[i].errnum;
-      }
-    }
-    body = kvs_callback_body_streaming (self->run_task_id, outputs, n, flags);
+    body = kvs_callback_body_streaming (task_id, outputs, n, flags);
   }
-  g_mutex_unlock (&self->lock);
+  *status = KVS_CALLBACK_SUCCESS;
+  for (i = 0; i < n; i++) {
+    if (outputs[i].errnum != 0) {
+      *status = KVS_CALLBACK_FAILURE;
+      if (*errnum == 0)
+        *errnum = outputs[i].errnum;
+    }
+  }
 
   g_free (outputs);
   g_free (type_override);
   g_free (bucket);
+  g_free (task_id);
+  gst_clear_object (&error_src);
+  g_ptr_array_unref (entries);
   return body;
 }
 
@@ -980,12 +1049,12 @@ report (GstKvsTask * self, KvsFinal * f, const gchar * url,
   g_free (id);
 }
 
-/* Lets the held EOS or error go on to the parent, then an EOS that came
- * meanwhile: the application sees the error first. */
+/* Lets the held EOS or error go on to the parent, then an error or an EOS
+ * that came meanwhile: the application sees an error before an EOS. */
 static void
 release_held (GstKvsTask * self)
 {
-  GstMessage *held, *late;
+  GstMessage *held, *late, *late_error;
   gboolean error;
 
   g_mutex_lock (&self->lock);
@@ -999,10 +1068,13 @@ release_held (GstKvsTask * self)
     GST_ELEMENT_CLASS (parent_class)->post_message (GST_ELEMENT (self), held);
 
   g_mutex_lock (&self->lock);
+  late_error = g_steal_pointer (&self->late_error);
   late = g_steal_pointer (&self->late_eos);
   self->released = TRUE;
   g_mutex_unlock (&self->lock);
 
+  if (late_error != NULL)
+    GST_BIN_CLASS (parent_class)->handle_message (GST_BIN (self), late_error);
   if (late != NULL)
     GST_ELEMENT_CLASS (parent_class)->post_message (GST_ELEMENT (self), late);
 }
@@ -1036,15 +1108,33 @@ final_free (KvsFinal * f)
   g_free (f);
 }
 
+/* A final callback that is not sent: the pipeline is stopping. */
+static void
+report_stopped (GstKvsTask * self, KvsFinal * f)
+{
+  KvsDelivery d = { FALSE, 0, 0, (gchar *) "the pipeline was stopped" };
+  gchar *url;
+
+  GST_OBJECT_LOCK (self);
+  url = g_strdup (self->callback_url);
+  GST_OBJECT_UNLOCK (self);
+  report (self, f, url, &d);
+  release_held (self);
+  final_free (f);
+  g_free (url);
+}
+
 /* A progress callback: one attempt, at the percentage of the position. */
 static void
 send_progress (GstKvsTask * self, SoupSession * session)
 {
   KvsDelivery d;
   gint64 pos = -1, dur = -1;
-  gchar *url, *type, *body;
-  const gchar *entry_type = "";
+  gchar *url, *type, *body, *task_id;
   KvsCallbackFlags flags = callback_flags (self);
+  GstElement *first = NULL;
+  const gchar *factory = NULL;
+  gboolean finishing;
   gint percent;
 
   if (!gst_element_query_position (GST_ELEMENT (self), GST_FORMAT_TIME, &pos)
@@ -1058,23 +1148,34 @@ send_progress (GstKvsTask * self, SoupSession * session)
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
+  /* none once the final callback is under way */
+  finishing = self->finishing;
   percent = (gint) MIN (gst_util_uint64_scale (pos, 100, dur), 100);
   percent = MAX (percent, self->last_progress);
   self->last_progress = percent;
-  if (type == NULL && self->entries->len > 0) {
+  if (self->entries->len > 0) {
     KvsTaskEntry *e = g_ptr_array_index (self->entries, 0);
 
-    entry_type = element_task_type (e->element, e->factory);
+    first = gst_object_ref (e->element);
+    factory = e->factory;
   }
-  body = kvs_callback_body_progress (self->run_task_id,
-      type != NULL ? type : entry_type, "transcoding", percent, flags);
+  task_id = g_strdup (self->run_task_id);
   g_mutex_unlock (&self->lock);
 
-  deliver (self, session, url, body, 0, self->jobs, self->cancellable, &d);
-  GST_DEBUG_OBJECT (self, "progress %d%%: delivered %d", percent, d.delivered);
+  if (!finishing) {
+    if (type == NULL && first != NULL)
+      type = g_strdup (element_task_type (first, factory));
+    body = kvs_callback_body_progress (task_id, type ? type : "",
+        "transcoding", percent, flags);
+    deliver (self, session, url, body, 0, self->jobs, self->cancellable, &d);
+    GST_DEBUG_OBJECT (self, "progress %d%%: delivered %d", percent,
+        d.delivered);
+    g_free (d.error);
+    g_free (body);
+  }
 
-  g_free (d.error);
-  g_free (body);
+  gst_clear_object (&first);
+  g_free (task_id);
   g_free (type);
   g_free (url);
 }
@@ -1114,6 +1215,9 @@ gst_kvs_task_worker (gpointer data)
   }
 
   g_object_unref (session);
+  g_mutex_lock (&self->lock);
+  self->worker_exited = TRUE;
+  g_mutex_unlock (&self->lock);
   return NULL;
 }
 
@@ -1134,7 +1238,14 @@ start_worker_locked (GstKvsTask * self)
 {
   if (self->stopping)
     return FALSE;
+  if (self->worker != NULL && self->worker_exited) {
+    /* it delivered a callback of an earlier run and ended */
+    g_thread_join (self->worker);
+    self->worker = NULL;
+    g_clear_object (&self->cancellable);
+  }
   if (self->worker == NULL) {
+    self->worker_exited = FALSE;
     self->cancellable = g_cancellable_new ();
     self->worker = g_thread_new ("kvstask", gst_kvs_task_worker, self);
   }
@@ -1146,10 +1257,9 @@ start_worker_locked (GstKvsTask * self)
 static void
 stop_worker (GstKvsTask * self)
 {
-  gpointer job;
-
   GThread *worker;
   GCancellable *cancellable;
+  gpointer job;
 
   g_mutex_lock (&self->lock);
   self->stopping = TRUE;
@@ -1165,12 +1275,11 @@ stop_worker (GstKvsTask * self)
     g_clear_object (&self->cancellable);
     g_mutex_unlock (&self->lock);
   }
+  /* a final callback the thread never took: reported, not lost */
   while ((job = g_async_queue_try_pop (self->jobs)) != NULL) {
     if (job != &stop_job)
-      final_free (job);
+      report_stopped (self, job);
   }
-  /* a held message whose delivery never ran */
-  release_held (self);
 }
 
 /* Builds the final body, writes it to callback-location and sends it. */
@@ -1212,16 +1321,7 @@ gst_kvs_task_finish (GstKvsTask * self)
   if (threaded) {
     return;
   } else if (stopping) {
-    KvsDelivery d = { FALSE, 0, 0, (gchar *) "the pipeline was stopped" };
-    gchar *url;
-
-    GST_OBJECT_LOCK (self);
-    url = g_strdup (self->callback_url);
-    GST_OBJECT_UNLOCK (self);
-    report (self, f, url, &d);
-    release_held (self);
-    final_free (f);
-    g_free (url);
+    report_stopped (self, f);
   } else {
     SoupSession *session = new_session (self);
     GAsyncQueue *wake = g_async_queue_new ();
@@ -1237,11 +1337,14 @@ gst_kvs_task_finish (GstKvsTask * self)
 static gboolean
 take_error (GstKvsTask * self, GstMessage * message)
 {
-  gboolean take, drop;
+  gboolean take, keep, drop;
 
   g_mutex_lock (&self->lock);
   take = !self->finishing;
-  drop = !take && self->failed;
+  /* after the EOS was taken: the first error follows it, the callback
+   * already on its way */
+  keep = !take && !self->failed && !self->released && !self->late_error;
+  drop = !take && !keep && (self->failed || self->late_error);
   if (take) {
     self->finishing = TRUE;
     self->failed = TRUE;
@@ -1249,19 +1352,21 @@ take_error (GstKvsTask * self, GstMessage * message)
     self->held_error = TRUE;
     self->errnum = kvs_errnum_for_error (message, self->missing);
     gst_object_replace (&self->error_src, GST_MESSAGE_SRC (message));
+    GST_INFO_OBJECT (self, "task failed: %d, from %" GST_PTR_FORMAT,
+        self->errnum, GST_MESSAGE_SRC (message));
+  } else if (keep) {
+    self->late_error = message;
   }
   g_mutex_unlock (&self->lock);
 
   if (take) {
-    GST_INFO_OBJECT (self, "task failed: %d, from %" GST_PTR_FORMAT,
-        self->errnum, GST_MESSAGE_SRC (message));
     gst_kvs_task_finish (self);
   } else if (drop) {
     GST_DEBUG_OBJECT (self, "dropping a later error from %" GST_PTR_FORMAT,
         GST_MESSAGE_SRC (message));
     gst_message_unref (message);
   }
-  return take || drop;
+  return take || keep || drop;
 }
 
 /* Holding the first error is the one case where this does not chain up:
@@ -1386,19 +1491,22 @@ reset_run (GstKvsTask * self)
   self->finishing = FALSE;
   self->released = FALSE;
   gst_clear_message (&self->late_eos);
+  gst_clear_message (&self->late_error);
   self->failed = FALSE;
   self->stopping = FALSE;
   self->errnum = 0;
   self->last_progress = 0;
-  if (self->run_task_id == NULL) {
+  /* the property as it is now (it may have been set in READY), else one
+   * id for the run, from NULL->READY on */
+  if (id != NULL || self->run_task_id == NULL) {
     if (id == NULL) {
       GDateTime *now = g_date_time_new_now_local ();
 
       id = kvs_callback_task_id_new (now);
       g_date_time_unref (now);
     }
-    self->run_task_id = id;
-    id = NULL;
+    g_free (self->run_task_id);
+    self->run_task_id = g_steal_pointer (&id);
   }
   g_mutex_unlock (&self->lock);
   g_free (id);
@@ -1418,6 +1526,9 @@ gst_kvs_task_change_state (GstElement * element, GstStateChange transition)
       reset_run (self);
       break;
     case GST_STATE_CHANGE_READY_TO_PAUSED:
+      /* the URL may have been set in READY */
+      if (!check_callback_url (self))
+        return GST_STATE_CHANGE_FAILURE;
       reset_run (self);
       GST_OBJECT_LOCK (self);
       progress = self->progress_interval > 0.0;
@@ -1429,13 +1540,12 @@ gst_kvs_task_change_state (GstElement * element, GstStateChange transition)
       }
       break;
     case GST_STATE_CHANGE_PAUSED_TO_READY:
+    case GST_STATE_CHANGE_READY_TO_READY:
     case GST_STATE_CHANGE_READY_TO_NULL:
-      /* READY->NULL too: a run that failed while prerolling never was in
-       * PAUSED */
+    case GST_STATE_CHANGE_NULL_TO_NULL:
+      /* a run that failed while prerolling never was in PAUSED: it ends
+       * with READY->READY or READY->NULL */
       stop_worker (self);
-      g_mutex_lock (&self->lock);
-      g_clear_pointer (&self->run_task_id, g_free);
-      g_mutex_unlock (&self->lock);
       break;
     default:
       break;
@@ -1447,6 +1557,12 @@ gst_kvs_task_change_state (GstElement * element, GstStateChange transition)
   ret = GST_ELEMENT_CLASS (parent_class)->change_state (element, transition);
   g_mutex_lock (&self->lock);
   self->changing = NULL;
+  /* after the children stopped: an error they raised meanwhile still had
+   * the run's id */
+  if (transition == GST_STATE_CHANGE_PAUSED_TO_READY ||
+      transition == GST_STATE_CHANGE_READY_TO_READY ||
+      transition == GST_STATE_CHANGE_READY_TO_NULL)
+    g_clear_pointer (&self->run_task_id, g_free);
   g_mutex_unlock (&self->lock);
 
   return ret;

@@ -790,6 +790,103 @@ GST_START_TEST (test_streaming)
 
 GST_END_TEST;
 
+/* Elements inside nested bins report in the order of the description,
+ * though a bin added whole hands its children over newest first. */
+GST_START_TEST (test_streaming_nested_order)
+{
+  gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s bucket=%s "
+      "bin. ( filesrc location=%s ! wavparse ! kvswave json-location=%s/1.json "
+      "! fakesink bin. ( filesrc location=%s ! wavparse ! kvswave "
+      "json-location=%s/2.json ! fakesink ) ) filesrc location=%s ! wavparse "
+      "! kvswave json-location=%s/3.json ! fakesink )", rx.url, tmpdir,
+      in_wav, tmpdir, in_wav, tmpdir, in_wav, tmpdir);
+  JsonNode *node;
+  JsonArray *details;
+  guint i;
+  Run r;
+
+  run (desc, &r);
+  node = delivered_body (&r, NULL);
+  details = member_array (json_node_get_object (node), "Details");
+  fail_unless_equals_int (json_array_get_length (details), 3);
+  for (i = 0; i < 3; i++) {
+    JsonObject *d = json_array_get_object_element (details, i);
+    gchar *want = g_strdup_printf ("%u.json", i + 1);
+
+    fail_unless_equals_int (json_object_get_int_member (d, "Order"), i);
+    fail_unless_equals_string (json_object_get_string_member (member_object
+            (d, "OutInfo"), "dstpath"), want);
+    g_free (want);
+  }
+
+  json_node_unref (node);
+  run_clear (&r);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+/* A run that failed while prerolling, then a new run of the same bin in
+ * the same pipeline: its own callback, with the task-id set in READY. */
+GST_START_TEST (test_rerun_after_failure)
+{
+  gchar *noise = g_build_filename (tmpdir, "noise.bin", NULL);
+  gchar *noise_bytes = g_malloc0 (65536);
+  gchar *desc = g_strdup_printf ("kvstask. ( name=task callback-url=%s "
+      "filesrc name=src location=%s ! decodebin ! audioconvert ! kvswave ! "
+      "fakesink )", rx.url, noise);
+  GstElement *task = gst_parse_launch (desc, NULL), *p, *src;
+  GstMessage *m;
+  JsonNode *node;
+  guint i;
+
+  for (i = 0; i < 65536; i++)
+    noise_bytes[i] = g_random_int_range (0, 256);
+  fail_unless (g_file_set_contents (noise, noise_bytes, 65536, NULL));
+  p = gst_pipeline_new (NULL);
+  gst_bin_add (GST_BIN (p), task);
+  src = gst_bin_get_by_name (GST_BIN (task), "src");
+
+  /* 1: the error comes from a streaming thread while prerolling */
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR);
+  gst_message_unref (m);
+  fail_unless_equals_int (n_requests (), 1);
+  gst_element_set_state (p, GST_STATE_READY);
+
+  /* 2: good input, a task id given in READY */
+  g_object_set (src, "location", in_wav, NULL);
+  g_object_set (task, "task-id", "second", NULL);
+  gst_element_set_state (p, GST_STATE_PLAYING);
+  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_element_set_state (p, GST_STATE_NULL);
+
+  fail_unless_equals_int (n_requests (), 2);
+  node = kvs_json_parse (request (1)->body);
+  fail_unless_equals_string (json_object_get_string_member
+      (json_node_get_object (node), "TaskID"), "second");
+  fail_unless_equals_int (json_object_get_int_member (json_node_get_object
+          (node), "Status"), 3);
+  json_node_unref (node);
+  node = kvs_json_parse (request (0)->body);
+  fail_unless_equals_int (json_object_get_int_member (json_node_get_object
+          (node), "Status"), 4);
+  json_node_unref (node);
+
+  gst_object_unref (src);
+  gst_object_unref (p);
+  g_free (desc);
+  g_free (noise_bytes);
+  g_free (noise);
+}
+
+GST_END_TEST;
+
 /* streaming=true for one result gives the streaming body too */
 GST_START_TEST (test_streaming_one)
 {
@@ -1248,6 +1345,8 @@ kvstask_suite (void)
   tcase_add_test (tc, test_invalid_utf8_path);
   tcase_add_test (tc, test_streaming);
   tcase_add_test (tc, test_streaming_one);
+  tcase_add_test (tc, test_streaming_nested_order);
+  tcase_add_test (tc, test_rerun_after_failure);
   tcase_add_test (tc, test_failures);
   tcase_add_test (tc, test_streaming_failure);
   tcase_add_test (tc, test_bad_url);
