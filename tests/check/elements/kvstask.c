@@ -213,22 +213,61 @@ n_requests (void)
 
 static gchar *in_mp4, *in_wav;
 
-static void
-make_media (const gchar * desc)
+/* @desc in a pipeline: a lone bin (a kvstask) is returned by the parser
+ * as it is, and gst-launch-1.0 would wrap it so; *@top is that bin */
+static GstElement *
+in_pipeline (const gchar * desc, GstElement ** top)
 {
   GError *err = NULL;
-  GstElement *p = gst_parse_launch (desc, &err);
+  GstElement *parsed = gst_parse_launch (desc, &err), *p;
+
+  fail_unless (parsed != NULL, "%s: %s", desc, err ? err->message : "");
+  if (top != NULL)
+    *top = parsed;
+  if (GST_IS_PIPELINE (parsed))
+    return parsed;
+  p = gst_pipeline_new (NULL);
+  gst_bin_add (GST_BIN (p), parsed);
+  return p;
+}
+
+/* Plays @p until it ends, which must be with @want (EOS or ERROR). */
+static void
+play_to (GstElement * p, GstMessageType want)
+{
   GstMessage *m;
 
-  fail_unless (p != NULL, "%s", err ? err->message : desc);
   gst_element_set_state (p, GST_STATE_PLAYING);
   m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
       GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS, "%s",
-      desc);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == want, "%s",
+      m ? GST_MESSAGE_TYPE_NAME (m) : "timed out");
   gst_message_unref (m);
+}
+
+static void
+make_media (const gchar * desc)
+{
+  GstElement *p = in_pipeline (desc, NULL);
+
+  play_to (p, GST_MESSAGE_EOS);
   gst_element_set_state (p, GST_STATE_NULL);
   gst_object_unref (p);
+}
+
+/* 64 KiB of random bytes: data that no demuxer takes */
+static gchar *
+make_noise (void)
+{
+  gchar *path = g_build_filename (tmpdir, "noise.bin", NULL);
+  guint8 bytes[65536];
+  guint i;
+
+  for (i = 0; i < sizeof (bytes); i++)
+    bytes[i] = g_random_int_range (0, 256);
+  fail_unless (g_file_set_contents (path, (gchar *) bytes, sizeof (bytes),
+          NULL));
+  return path;
 }
 
 static void
@@ -282,18 +321,9 @@ static const gchar *const result_names[] = {
 static void
 run (const gchar * desc, Run * r)
 {
-  GError *err = NULL;
-  GstElement *pipeline = gst_parse_launch (desc, &err);
+  GstElement *pipeline = in_pipeline (desc, NULL);
   GstBus *bus;
 
-  fail_unless (pipeline != NULL, "%s: %s", desc, err ? err->message : "");
-  if (!GST_IS_PIPELINE (pipeline)) {
-    /* a lone bin is returned as it is, as gst-launch-1.0 would wrap it */
-    GstElement *p = gst_pipeline_new (NULL);
-
-    gst_bin_add (GST_BIN (p), pipeline);
-    pipeline = p;
-  }
   memset (r, 0, sizeof (*r));
   bus = gst_element_get_bus (pipeline);
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
@@ -690,20 +720,13 @@ GST_START_TEST (test_invalid_utf8_path)
   gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s bucket=%s "
       "filesrc location=%s ! wavparse ! kvswave name=w points=20 ! "
       "fakesink )", rx.url, tmpdir, in_wav);
-  GstElement *task = gst_parse_launch (desc, NULL), *p, *w;
-  GstMessage *m;
+  GstElement *task, *p = in_pipeline (desc, &task), *w;
   JsonNode *node;
   JsonObject *item;
 
   w = gst_bin_get_by_name (GST_BIN (task), "w");
   g_object_set (w, "json-location", wave, NULL);
-  p = gst_pipeline_new (NULL);
-  gst_bin_add (GST_BIN (p), task);
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
-  gst_message_unref (m);
+  play_to (p, GST_MESSAGE_EOS);
   gst_element_set_state (p, GST_STATE_NULL);
 
   fail_unless_equals_int (n_requests (), 1);
@@ -830,40 +853,24 @@ GST_END_TEST;
  * the same pipeline: its own callback, with the task-id set in READY. */
 GST_START_TEST (test_rerun_after_failure)
 {
-  gchar *noise = g_build_filename (tmpdir, "noise.bin", NULL);
-  gchar *noise_bytes = g_malloc0 (65536);
-  gchar *desc = g_strdup_printf ("kvstask. ( name=task callback-url=%s "
+  gchar *noise = make_noise ();
+  gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s "
       "filesrc name=src location=%s ! decodebin ! audioconvert ! kvswave ! "
       "fakesink )", rx.url, noise);
-  GstElement *task = gst_parse_launch (desc, NULL), *p, *src;
-  GstMessage *m;
+  GstElement *task, *p = in_pipeline (desc, &task), *src;
   JsonNode *node;
-  guint i;
 
-  for (i = 0; i < 65536; i++)
-    noise_bytes[i] = g_random_int_range (0, 256);
-  fail_unless (g_file_set_contents (noise, noise_bytes, 65536, NULL));
-  p = gst_pipeline_new (NULL);
-  gst_bin_add (GST_BIN (p), task);
   src = gst_bin_get_by_name (GST_BIN (task), "src");
 
   /* 1: the error comes from a streaming thread while prerolling */
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_ERROR);
-  gst_message_unref (m);
+  play_to (p, GST_MESSAGE_ERROR);
   fail_unless_equals_int (n_requests (), 1);
   gst_element_set_state (p, GST_STATE_READY);
 
   /* 2: good input, a task id given in READY */
   g_object_set (src, "location", in_wav, NULL);
   g_object_set (task, "task-id", "second", NULL);
-  gst_element_set_state (p, GST_STATE_PLAYING);
-  m = gst_bus_timed_pop_filtered (GST_ELEMENT_BUS (p), 60 * GST_SECOND,
-      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
-  gst_message_unref (m);
+  play_to (p, GST_MESSAGE_EOS);
   gst_element_set_state (p, GST_STATE_NULL);
 
   fail_unless_equals_int (n_requests (), 2);
@@ -881,7 +888,6 @@ GST_START_TEST (test_rerun_after_failure)
   gst_object_unref (src);
   gst_object_unref (p);
   g_free (desc);
-  g_free (noise_bytes);
   g_free (noise);
 }
 
@@ -961,15 +967,10 @@ GST_START_TEST (test_failures)
 {
   gchar *missing = g_build_filename (tmpdir, "missing.mp4", NULL);
   gchar *empty = g_build_filename (tmpdir, "empty.mp4", NULL);
-  gchar *noise = g_build_filename (tmpdir, "noise.bin", NULL);
-  gchar *noise_bytes = g_malloc (65536);
+  gchar *noise = make_noise ();
   gchar *desc;
-  guint i;
 
-  for (i = 0; i < 65536; i++)
-    noise_bytes[i] = g_random_int_range (0, 256);
   fail_unless (g_file_set_contents (empty, "", 0, NULL));
-  fail_unless (g_file_set_contents (noise, noise_bytes, 65536, NULL));
 
   /* no such file: from filesrc, in READY->PAUSED */
   desc = g_strdup_printf ("kvstask. ( callback-url=%s filesrc location=%s ! "
@@ -995,7 +996,6 @@ GST_START_TEST (test_failures)
   check_failure (desc, "wave", KVS_ERRNUM_INVALID_DATA);
   g_free (desc);
 
-  g_free (noise_bytes);
   g_free (noise);
   g_free (empty);
   g_free (missing);
@@ -1141,12 +1141,10 @@ GST_START_TEST (test_stop_during_delivery)
   gchar *desc = g_strdup_printf ("kvstask. ( callback-url=%s timeout=60 "
       "callback-location=%s filesrc location=%s ! kvsprobe ! fakesink )",
       rx.url, cb, in_mp4);
-  GstElement *pipeline = gst_parse_launch (desc, NULL);
-  GstElement *p = gst_pipeline_new (NULL);
+  GstElement *p = in_pipeline (desc, NULL);
   gint64 start;
 
   receiver_script (HANG, 0);
-  gst_bin_add (GST_BIN (p), pipeline);
   gst_element_set_state (p, GST_STATE_PLAYING);
   g_mutex_lock (&rx.lock);
   while (rx.requests->len == 0)
