@@ -297,15 +297,25 @@ gst_kvs_task_class_init (GstKvsTaskClass * klass)
       "KVS task callback");
 }
 
+/* forgets the result, keeps the element */
+static void
+entry_clear_result (KvsTaskEntry * e)
+{
+  e->has_result = FALSE;
+  e->type = NULL;
+  e->snapshot_num = -1;
+  g_clear_pointer (&e->dstpath, g_free);
+  g_clear_pointer (&e->metainfo, g_free);
+  g_clear_pointer (&e->out_mediainfo, g_free);
+  g_clear_pointer (&e->segmentsinfo, g_free);
+  g_clear_pointer (&e->thumnailsinfo, g_free);
+}
+
 static void
 entry_free (KvsTaskEntry * e)
 {
-  gst_object_unref (e->element);
-  g_free (e->dstpath);
-  g_free (e->metainfo);
-  g_free (e->out_mediainfo);
-  g_free (e->segmentsinfo);
-  g_free (e->thumnailsinfo);
+  entry_clear_result (e);
+  gst_clear_object (&e->element);
   g_free (e);
 }
 
@@ -685,21 +695,13 @@ collect_result (GstKvsTask * self, GstMessage * message)
   g_mutex_lock (&self->lock);
   e = find_entry (self, src);
   if (e != NULL) {
-    g_free (e->dstpath);
-    g_free (e->metainfo);
-    g_free (e->out_mediainfo);
-    g_free (e->segmentsinfo);
-    g_free (e->thumnailsinfo);
+    entry_clear_result (e);
     r.element = e->element;
+    r.has_result = TRUE;
     *e = r;
-    e->has_result = TRUE;
     GST_DEBUG_OBJECT (self, "result of %" GST_PTR_FORMAT ": %s", src, r.type);
   } else {
-    g_free (r.dstpath);
-    g_free (r.metainfo);
-    g_free (r.out_mediainfo);
-    g_free (r.segmentsinfo);
-    g_free (r.thumnailsinfo);
+    entry_clear_result (&r);
   }
   g_mutex_unlock (&self->lock);
 }
@@ -1474,18 +1476,8 @@ reset_run (GstKvsTask * self)
   GST_OBJECT_UNLOCK (self);
 
   g_mutex_lock (&self->lock);
-  for (i = 0; i < self->entries->len; i++) {
-    KvsTaskEntry *e = g_ptr_array_index (self->entries, i);
-
-    e->has_result = FALSE;
-    e->type = NULL;
-    e->snapshot_num = -1;
-    g_clear_pointer (&e->dstpath, g_free);
-    g_clear_pointer (&e->metainfo, g_free);
-    g_clear_pointer (&e->out_mediainfo, g_free);
-    g_clear_pointer (&e->segmentsinfo, g_free);
-    g_clear_pointer (&e->thumnailsinfo, g_free);
-  }
+  for (i = 0; i < self->entries->len; i++)
+    entry_clear_result (g_ptr_array_index (self->entries, i));
   gst_clear_message (&self->missing);
   gst_clear_object (&self->error_src);
   self->finishing = FALSE;
