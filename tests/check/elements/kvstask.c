@@ -363,15 +363,8 @@ run (const gchar * desc, Run * r)
     break;
   }
   fail_unless (r->callback != NULL, "no callback before the end: %s", desc);
-  if (r->error != NULL) {
-    GstMessage *m;
-
-    while ((m = gst_bus_timed_pop_filtered (bus, 300 * GST_MSECOND,
-                GST_MESSAGE_ERROR)) != NULL) {
-      r->n_errors++;
-      gst_message_unref (m);
-    }
-  }
+  if (r->error != NULL)
+    r->n_errors += kvs_test_count_later_errors (bus);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
   gst_object_unref (pipeline);
