@@ -11,15 +11,19 @@
  * SECTION:element-kvsprobe
  * @title: kvsprobe
  *
- * kvsprobe describes a container (or elementary) byte stream the way
- * ffprobe does: the avinfo `metainfo` document (ffprobe's -show_streams
- * -show_format JSON, as the service documents it) or the `outMediainfo`
- * document of what a pipeline writes. It never decodes.
+ * kvsprobe describes a byte stream the way ffprobe 5.1 does, with the
+ * libraries ffprobe is built on (libavformat, libavcodec): the avinfo
+ * `metainfo` document (ffprobe's -show_streams -show_format JSON, as the
+ * service documents it) or the `outMediainfo` document of what a pipeline
+ * writes. It never decodes.
  *
  * As the last element, after a source that can be read at random
- * (filesrc), it reads only the headers and the index it needs, not the
- * media data. Inline, it passes the bytes through unchanged and describes
- * them at EOS, before EOS leaves it.
+ * (filesrc), it reads what libavformat reads of a file (the headers, the
+ * index, the packets of its analysis), not the rest. Otherwise (after a
+ * queue, or inline) it keeps the bytes that pass as a file would hold them
+ * (a muxer going back to rewrite a header is followed), in an unlinked
+ * temporary file under `TMPDIR`, and describes them at EOS, before EOS
+ * leaves it; inline, the bytes pass through unchanged.
  *
  * It posts one element message named `kvsprobe` and, when
  * #GstKvsProbe:json-location is set, writes the same JSON document there
@@ -35,9 +39,11 @@
  * | location | gchararray | the sidecar's path (only when written) |
  *
  * Errors carry the documented code in their details (`kvs-errnum`,
- * `kvs-errmsg`): 2401 for an empty stream, 2420 for data it does not
- * recognise, 2421 when the headers are missing or cut short, 2403 for a
- * codec it does not know, 2424 when the sidecar cannot be written.
+ * `kvs-errmsg`), for the files ffprobe refuses: 2401 for an empty or
+ * unreadable stream, 2420 for data no demuxer recognises, 2421 when the
+ * headers are missing, damaged or cut short, 2403 when a stream's decoder
+ * cannot be set up; 2424 when the sidecar cannot be written, 2450 when the
+ * bytes cannot be kept.
  *
  * ## Example launch lines
  * |[
@@ -54,10 +60,15 @@
 
 #include "gstkvsprobe.h"
 #include "kvsavinfo.h"
+#include "kvsavprobe.h"
 #include "kvserrors.h"
 #include "kvsresult.h"
 
-#include <gst/base/gsttypefindhelper.h>
+#include <glib/gstdio.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_kvs_probe_debug);
 #define GST_CAT_DEFAULT gst_kvs_probe_debug
@@ -70,10 +81,6 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define DEFAULT_FORMAT GST_KVS_PROBE_FORMAT_METAINFO
 #define DEFAULT_JSON_LOCATION NULL
-
-/* bytes the typefinder looks at, and a pull's size */
-#define TYPEFIND_SIZE 4096
-#define PULL_SIZE (64 * 1024)
 
 enum
 {
@@ -161,8 +168,8 @@ gst_kvs_probe_class_init (GstKvsProbeClass * klass)
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "KVS probe",
       "Sink/Analyzer/Formatter",
-      "Describes a container byte stream as ffprobe does (the avinfo "
-      "metainfo or outMediainfo document), without decoding",
+      "Describes a byte stream as ffprobe does, through libavformat (the "
+      "avinfo metainfo or outMediainfo document), without decoding",
       "gst-plugins-kvs contributors");
 
   element_class->change_state = GST_DEBUG_FUNCPTR (gst_kvs_probe_change_state);
@@ -196,21 +203,18 @@ gst_kvs_probe_init (GstKvsProbe * self)
 
   self->format = DEFAULT_FORMAT;
   self->json_location = g_strdup (DEFAULT_JSON_LOCATION);
-  self->typefind = gst_adapter_new ();
+  self->spool = -1;
   g_cond_init (&self->playing_cond);
 }
 
 static void
 gst_kvs_probe_reset (GstKvsProbe * self)
 {
-  if (self->prober != NULL && self->state != NULL)
-    self->prober->free_state (self->state);
-  self->state = NULL;
-  self->prober = NULL;
-  gst_adapter_clear (self->typefind);
-  self->typefound = FALSE;
+  if (self->spool >= 0)
+    close (self->spool);
+  self->spool = -1;
+  self->pull_flow = GST_FLOW_OK;
   self->offset = 0;
-  self->want = 0;
   self->size = 0;
   self->done = FALSE;
   self->failed = FALSE;
@@ -222,7 +226,6 @@ gst_kvs_probe_finalize (GObject * object)
   GstKvsProbe *self = GST_KVS_PROBE (object);
 
   gst_kvs_probe_reset (self);
-  g_object_unref (self->typefind);
   g_cond_clear (&self->playing_cond);
   g_free (self->json_location);
   g_free (self->run_location);
@@ -387,57 +390,119 @@ gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
 
 /* ---- the result --------------------------------------------------------- */
 
-static gboolean
-gst_kvs_probe_check_codecs (GstKvsProbe * self, KvsMediaInfo * info)
+/* libavformat's stopping points, as GStreamer errors with the documented
+ * codes (docs/errors.md) */
+static const struct
 {
-  guint i;
+  KvsAvProbeError error;
+  GstStreamError gst_code;
+  KvsErrnum errnum;
+} probe_errors[] = {
+  {KVS_AV_PROBE_ERROR_EMPTY, GST_STREAM_ERROR_TYPE_NOT_FOUND,
+      KVS_ERRNUM_PROBE_EOF},
+  {KVS_AV_PROBE_ERROR_READ, GST_STREAM_ERROR_FAILED, KVS_ERRNUM_PROBE_EOF},
+  {KVS_AV_PROBE_ERROR_FORMAT, GST_STREAM_ERROR_TYPE_NOT_FOUND,
+      KVS_ERRNUM_PROBE_OPEN},
+  {KVS_AV_PROBE_ERROR_HEADERS, GST_STREAM_ERROR_DEMUX,
+      KVS_ERRNUM_PROBE_STREAMINFO},
+  {KVS_AV_PROBE_ERROR_CODEC, GST_STREAM_ERROR_CODEC_NOT_FOUND,
+      KVS_ERRNUM_PROBE_CODEC},
+  {KVS_AV_PROBE_ERROR_FAILED, GST_STREAM_ERROR_FAILED,
+      KVS_ERRNUM_PROBE_UNKNOWN},
+};
 
-  for (i = 0; i < info->streams->len; i++) {
-    KvsMediaStream *s = g_ptr_array_index (info->streams, i);
-
-    if ((s->type == KVS_MEDIA_VIDEO || s->type == KVS_MEDIA_AUDIO) &&
-        s->codec_name == NULL) {
-      gchar fourcc[5];
-
-      fourcc[0] = s->codec_tag & 0xff;
-      fourcc[1] = (s->codec_tag >> 8) & 0xff;
-      fourcc[2] = (s->codec_tag >> 16) & 0xff;
-      fourcc[3] = (s->codec_tag >> 24) & 0xff;
-      fourcc[4] = '\0';
-      KVS_ELEMENT_ERROR (self, STREAM, CODEC_NOT_FOUND,
-          KVS_ERRNUM_PROBE_CODEC, ("Stream %u has a codec kvsprobe does not "
-              "know (tag \"%s\").", i, g_strcanon (fourcc,
-                  G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS " .-_", '?')),
-          (NULL));
-      return FALSE;
-    }
+static const gchar *
+probe_error_text (KvsAvProbeError e)
+{
+  switch (e) {
+    case KVS_AV_PROBE_ERROR_EMPTY:
+      return "The stream is empty.";
+    case KVS_AV_PROBE_ERROR_READ:
+      return "Could not read the stream.";
+    case KVS_AV_PROBE_ERROR_FORMAT:
+      return "No demuxer recognises this stream's format.";
+    case KVS_AV_PROBE_ERROR_HEADERS:
+      return "Could not read the stream's headers: they are missing, "
+          "damaged or cut short.";
+    case KVS_AV_PROBE_ERROR_CODEC:
+      return "A stream's decoder cannot be set up from its parameters.";
+    default:
+      return "Could not describe the stream.";
   }
-  return TRUE;
 }
 
-/* Builds the document and posts it; called once, from the streaming
- * thread, without locks. */
-static void
-gst_kvs_probe_finish (GstKvsProbe * self)
+static gboolean
+gst_kvs_probe_interrupted (gpointer user_data)
+{
+  GstKvsProbe *self = user_data;
+  gboolean flushing;
+
+  GST_OBJECT_LOCK (self);
+  flushing = self->flushing;
+  GST_OBJECT_UNLOCK (self);
+  return flushing;
+}
+
+/* The name of what is described, for the format probe (an extension
+ * counts there, as in ffprobe's): the peer's URI, upstream for metainfo
+ * (filesrc), downstream for outMediainfo (filesink) */
+static gchar *
+gst_kvs_probe_url (GstKvsProbe * self)
+{
+  GstPad *pad = self->run_format == GST_KVS_PROBE_FORMAT_OUTMEDIAINFO &&
+      gst_pad_is_linked (self->srcpad) ? self->srcpad : self->sinkpad;
+  GstQuery *query = gst_query_new_uri ();
+  gchar *uri = NULL, *url = NULL;
+
+  if (gst_pad_peer_query (pad, query))
+    gst_query_parse_uri (query, &uri);
+  gst_query_unref (query);
+  if (uri != NULL) {
+    url = g_filename_from_uri (uri, NULL, NULL);
+    if (url == NULL)
+      url = g_strdup (uri);
+  }
+  g_free (uri);
+  return url;
+}
+
+/* Probes the bytes with libavformat, builds the document and posts it, or
+ * the error; called once, from the streaming thread, without locks.
+ * Returns FALSE when the element is shut down meanwhile (nothing is
+ * posted). */
+static gboolean
+gst_kvs_probe_run (GstKvsProbe * self, KvsAvInput * input)
 {
   g_autoptr (KvsMediaInfo) info = kvs_media_info_new ();
   GError *err = NULL;
   GstStructure *s;
   JsonNode *root;
+  gchar *url;
+  gboolean ok;
+  guint i;
 
   if (self->done || self->failed)
-    return;
-  self->done = TRUE;
+    return TRUE;
 
-  if (self->prober == NULL) {
-    if (self->size == 0 && gst_adapter_available (self->typefind) == 0)
-      goto empty;
-    goto unknown;
+  url = gst_kvs_probe_url (self);
+  input->url = url;
+  input->interrupted = gst_kvs_probe_interrupted;
+  input->user_data = self;
+  ok = kvs_av_probe (input, info, &err);
+  g_free (url);
+
+  if (!ok && (err->code == KVS_AV_PROBE_ERROR_INTERRUPTED ||
+          self->pull_flow == GST_FLOW_FLUSHING)) {
+    g_clear_error (&err);
+    return FALSE;
   }
-  if (!self->prober->finish (self->state, self->size, info, &err))
-    goto no_info;
-  if (!gst_kvs_probe_check_codecs (self, info))
-    return;
+  if (!gst_kvs_probe_wait_playing (self)) {
+    g_clear_error (&err);
+    return FALSE;
+  }
+  self->done = TRUE;
+  if (!ok)
+    goto probe_failed;
 
   if (self->run_format == GST_KVS_PROBE_FORMAT_METAINFO)
     root = kvs_avinfo_metainfo (info);
@@ -448,65 +513,41 @@ gst_kvs_probe_finish (GstKvsProbe * self)
       "format", G_TYPE_STRING,
       self->run_format == GST_KVS_PROBE_FORMAT_METAINFO ? "metainfo" :
       "outmediainfo", "nb-streams", G_TYPE_INT, (gint) info->streams->len,
-      "size", G_TYPE_UINT64, self->size, NULL);
+      "size", G_TYPE_UINT64, (guint64) MAX (info->size, 0), NULL);
   if (info->duration_us != KVS_UNKNOWN && info->duration_us >= 0)
     gst_structure_set (s, "duration", GST_TYPE_CLOCK_TIME,
         (GstClockTime) info->duration_us * GST_USECOND, NULL);
 
-  kvs_result_post (GST_ELEMENT (self), self->run_location, root, s,
-      KVS_ERRNUM_PROBE_OUTPUT);
+  if (!kvs_result_post (GST_ELEMENT (self), self->run_location, root, s,
+          KVS_ERRNUM_PROBE_OUTPUT))
+    self->failed = TRUE;
   json_node_unref (root);
-  return;
+  return TRUE;
 
   /* ERRORS */
-empty:
+probe_failed:
   {
-    KVS_ELEMENT_ERROR (self, STREAM, TYPE_NOT_FOUND, KVS_ERRNUM_PROBE_EOF,
-        ("The stream is empty."), (NULL));
-    self->failed = TRUE;
-    return;
-  }
-unknown:
-  {
-    KVS_ELEMENT_ERROR (self, STREAM, TYPE_NOT_FOUND, KVS_ERRNUM_PROBE_OPEN,
-        ("kvsprobe does not recognise this stream's format."), (NULL));
-    self->failed = TRUE;
-    return;
-  }
-no_info:
-  {
-    KVS_ELEMENT_ERROR (self, STREAM, DEMUX, KVS_ERRNUM_PROBE_STREAMINFO,
-        ("Could not read the stream's headers: %s.", err->message),
-        ("%s prober, %" G_GUINT64_FORMAT " bytes", self->prober->name,
-            self->size));
+    for (i = 0; i < G_N_ELEMENTS (probe_errors); i++)
+      if ((gint) probe_errors[i].error == err->code)
+        break;
+    if (i == G_N_ELEMENTS (probe_errors))
+      i = G_N_ELEMENTS (probe_errors) - 1;
+    /* KVS_ELEMENT_ERROR, with the code taken from the table */
+    gst_element_message_full_with_details (GST_ELEMENT (self),
+        GST_MESSAGE_ERROR, GST_STREAM_ERROR, probe_errors[i].gst_code,
+        g_strdup (probe_error_text (err->code)),
+        g_strdup_printf ("%s (%" G_GUINT64_FORMAT " bytes)", err->message,
+            self->size), __FILE__, GST_FUNCTION, __LINE__,
+        gst_structure_new ("details", "kvs-errnum", G_TYPE_INT,
+            (gint) probe_errors[i].errnum, "kvs-errmsg", G_TYPE_STRING,
+            kvs_callback_error_message (probe_errors[i].errnum), NULL));
     g_clear_error (&err);
     self->failed = TRUE;
-    return;
+    return TRUE;
   }
 }
 
-/* Chooses the prober from the first bytes. */
-static gboolean
-gst_kvs_probe_typefind (GstKvsProbe * self, const guint8 * data, gsize size)
-{
-  GstTypeFindProbability prob = GST_TYPE_FIND_NONE;
-  GstCaps *caps;
-
-  caps = gst_type_find_helper_for_data (GST_OBJECT (self), data, size, &prob);
-  GST_DEBUG_OBJECT (self, "typefound %" GST_PTR_FORMAT ", probability %d",
-      caps, prob);
-  self->prober = kvs_prober_find (caps);
-  if (caps)
-    gst_caps_unref (caps);
-  if (self->prober == NULL)
-    return FALSE;
-  self->state = self->prober->new_state (self->pull);
-  if (self->pull && self->prober->set_size != NULL)
-    self->prober->set_size (self->state, self->size);
-  return TRUE;
-}
-
-/* ---- pull mode: read what the prober asks for --------------------------- */
+/* ---- pull mode: libavformat reads upstream at random -------------------- */
 
 static gboolean
 gst_kvs_probe_sink_activate (GstPad * pad, GstObject * parent)
@@ -515,7 +556,7 @@ gst_kvs_probe_sink_activate (GstPad * pad, GstObject * parent)
   GstQuery *query;
   gboolean pull = FALSE;
 
-  /* a last element reads by the index when upstream lets it */
+  /* a last element reads as ffprobe reads a file when upstream lets it */
   if (!gst_pad_is_linked (self->srcpad)) {
     query = gst_query_new_scheduling ();
     if (gst_pad_peer_query (pad, query)) {
@@ -551,14 +592,38 @@ gst_kvs_probe_sink_activate_mode (GstPad * pad, GstObject * parent,
   }
 }
 
+static gint
+gst_kvs_probe_pull_read (gpointer user_data, guint64 offset, guint8 * data,
+    gint size)
+{
+  GstKvsProbe *self = user_data;
+  GstBuffer *buf = NULL;
+  GstFlowReturn ret;
+  gsize n;
+
+  if (offset >= self->size)
+    return 0;
+  size = (gint) MIN ((guint64) size, self->size - offset);
+  ret = gst_pad_pull_range (self->sinkpad, offset, size, &buf);
+  if (ret == GST_FLOW_EOS)
+    return 0;
+  if (ret != GST_FLOW_OK) {
+    GST_DEBUG_OBJECT (self, "pull at %" G_GUINT64_FORMAT ": %s", offset,
+        gst_flow_get_name (ret));
+    self->pull_flow = ret;
+    return -1;
+  }
+  n = gst_buffer_extract (buf, 0, data, size);
+  gst_buffer_unref (buf);
+  return (gint) n;
+}
+
 static void
 gst_kvs_probe_loop (GstPad * pad)
 {
   GstKvsProbe *self = GST_KVS_PROBE (GST_PAD_PARENT (pad));
+  KvsAvInput input = { gst_kvs_probe_pull_read, NULL, NULL, -1, NULL };
   gint64 size = -1;
-  GstFlowReturn ret = GST_FLOW_OK;
-  GstBuffer *buf = NULL;
-  GstMapInfo map;
 
   if (self->done || self->failed) {
     gst_pad_pause_task (pad);
@@ -567,42 +632,12 @@ gst_kvs_probe_loop (GstPad * pad)
   if (!gst_pad_peer_query_duration (pad, GST_FORMAT_BYTES, &size) || size < 0)
     goto no_size;
   self->size = size;
+  input.size = size;
 
-  if (self->size > 0) {
-    ret = gst_pad_pull_range (pad, 0, MIN (TYPEFIND_SIZE, self->size), &buf);
-    if (ret != GST_FLOW_OK)
-      goto pull_failed;
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    if (gst_kvs_probe_typefind (self, map.data, map.size))
-      self->want = 0;
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-    buf = NULL;
-  }
-  self->typefound = TRUE;
-
-  while (self->prober != NULL && self->want < self->size) {
-    guint64 at = self->want;
-    guint len = (guint) MIN (PULL_SIZE, self->size - at);
-
-    ret = gst_pad_pull_range (pad, at, len, &buf);
-    if (ret != GST_FLOW_OK)
-      goto pull_failed;
-    gst_buffer_map (buf, &map, GST_MAP_READ);
-    self->want = self->prober->feed (self->state, at, map.data, map.size);
-    gst_buffer_unmap (buf, &map);
-    gst_buffer_unref (buf);
-    buf = NULL;
-    if (self->want < at + len && self->want != KVS_PROBER_DONE &&
-        self->want <= at)
-      goto no_progress;
-  }
-
-  if (!gst_kvs_probe_wait_playing (self)) {
+  if (!gst_kvs_probe_run (self, &input)) {
     gst_pad_pause_task (pad);
     return;
   }
-  gst_kvs_probe_finish (self);
 
 done:
   /* as a sink would, once everything is read */
@@ -615,91 +650,85 @@ done:
   /* ERRORS */
 no_size:
   {
-    gst_kvs_probe_wait_playing (self);
+    if (!gst_kvs_probe_wait_playing (self)) {
+      gst_pad_pause_task (pad);
+      return;
+    }
     KVS_ELEMENT_ERROR (self, STREAM, FAILED, KVS_ERRNUM_PROBE_OPEN,
         ("Upstream does not tell the stream's size."), (NULL));
     self->failed = TRUE;
     goto done;
   }
-pull_failed:
-  {
-    if (ret == GST_FLOW_FLUSHING) {
-      gst_pad_pause_task (pad);
-      return;
-    }
-    gst_kvs_probe_wait_playing (self);
-    KVS_ELEMENT_ERROR (self, STREAM, FAILED, KVS_ERRNUM_PROBE_EOF,
-        ("Could not read the stream at byte %" G_GUINT64_FORMAT ": %s.",
-            self->want, gst_flow_get_name (ret)), (NULL));
-    self->failed = TRUE;
-    goto done;
-  }
-no_progress:
-  {
-    gst_kvs_probe_wait_playing (self);
-    KVS_ELEMENT_ERROR (self, STREAM, DEMUX, KVS_ERRNUM_PROBE_STREAMINFO,
-        ("The stream's headers are damaged."), (NULL));
-    self->failed = TRUE;
-    goto done;
-  }
 }
 
-/* ---- push mode: the bytes pass by --------------------------------------- */
+/* ---- push mode: the bytes pass by, and are kept as a file -------------- */
 
-static void
-gst_kvs_probe_feed (GstKvsProbe * self, const guint8 * data, gsize size)
+static gint
+gst_kvs_probe_spool_read (gpointer user_data, guint64 offset, guint8 * data,
+    gint size)
 {
-  guint64 start = self->offset, end = start + size;
+  GstKvsProbe *self = user_data;
+  gssize n;
 
-  self->offset = end;
-  self->size = MAX (self->size, end);
-  if (self->prober == NULL || self->done || self->want == KVS_PROBER_DONE)
-    return;
-  if (self->want >= end || self->want < start)
-    return;                     /* skipped, or rewritten (a muxer seeking) */
-  self->want = self->prober->feed (self->state, self->want,
-      data + (self->want - start), end - self->want);
+  do {
+    n = pread (self->spool, data, size, (off_t) offset);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : (gint) n;
 }
 
-/* Typefinds the first bytes, kept so far, and feeds them to the prober. */
-static void
-gst_kvs_probe_start_prober (GstKvsProbe * self)
+static gboolean
+gst_kvs_probe_spool_write (GstKvsProbe * self, GstBuffer * buf)
 {
-  gsize avail = gst_adapter_available (self->typefind);
-  const guint8 *data;
-
-  self->typefound = TRUE;
-  if (avail == 0)
-    return;
-  data = gst_adapter_map (self->typefind, avail);
-  if (gst_kvs_probe_typefind (self, data, avail)) {
-    self->offset -= avail;
-    self->want = self->offset;
-    gst_kvs_probe_feed (self, data, avail);
-  }
-  gst_adapter_unmap (self->typefind);
-  gst_adapter_clear (self->typefind);
-}
-
-static void
-gst_kvs_probe_push_bytes (GstKvsProbe * self, GstBuffer * buf)
-{
+  GError *err = NULL;
   GstMapInfo map;
+  gsize done = 0;
 
-  if (!self->typefound) {
-    gsize n = gst_buffer_get_size (buf);
+  if (self->spool < 0) {
+    gchar *name = NULL;
 
-    gst_adapter_push (self->typefind, gst_buffer_ref (buf));
-    self->offset += n;
-    self->size = MAX (self->size, self->offset);
-    if (gst_adapter_available (self->typefind) >= TYPEFIND_SIZE)
-      gst_kvs_probe_start_prober (self);
-    return;
+    self->spool = g_file_open_tmp ("kvsprobe-XXXXXX", &name, &err);
+    if (self->spool < 0)
+      goto open_failed;
+    /* nothing to clean up, whatever happens to the process */
+    g_unlink (name);
+    g_free (name);
   }
 
   gst_buffer_map (buf, &map, GST_MAP_READ);
-  gst_kvs_probe_feed (self, map.data, map.size);
+  while (done < map.size) {
+    gssize n = pwrite (self->spool, map.data + done, map.size - done,
+        (off_t) (self->offset + done));
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      gst_buffer_unmap (buf, &map);
+      goto write_failed;
+    }
+    done += n;
+  }
   gst_buffer_unmap (buf, &map);
+  self->offset += done;
+  self->size = MAX (self->size, self->offset);
+  return TRUE;
+
+  /* ERRORS */
+open_failed:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE, KVS_ERRNUM_PROBE_UNKNOWN,
+        ("Could not make a temporary file to keep the stream in."),
+        ("%s", err->message));
+    g_clear_error (&err);
+    self->failed = TRUE;
+    return FALSE;
+  }
+write_failed:
+  {
+    KVS_ELEMENT_ERROR (self, RESOURCE, WRITE, KVS_ERRNUM_PROBE_UNKNOWN,
+        ("Could not keep the stream in a temporary file."), GST_ERROR_SYSTEM);
+    self->failed = TRUE;
+    return FALSE;
+  }
 }
 
 static GstFlowReturn
@@ -707,7 +736,10 @@ gst_kvs_probe_chain (GstPad * pad, GstObject * parent, GstBuffer * buf)
 {
   GstKvsProbe *self = GST_KVS_PROBE (parent);
 
-  gst_kvs_probe_push_bytes (self, buf);
+  if (!self->failed && !self->done && !gst_kvs_probe_spool_write (self, buf)) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_ERROR;
+  }
 
   if (GST_OBJECT_FLAG_IS_SET (self, GST_ELEMENT_FLAG_SINK)) {
     gst_buffer_unref (buf);
@@ -728,24 +760,21 @@ gst_kvs_probe_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
 
       /* a muxer that goes back to rewrite a header, or a demuxer after
        * kvsprobe seeking to an index, sends a byte segment before the
-       * bytes: they are placed there (what the prober has passed is not
-       * read again) */
+       * bytes: they go where it says, as a file sink writes them */
       gst_event_parse_segment (event, &segment);
-      if (segment->format == GST_FORMAT_BYTES && segment->start != self->offset) {
-        if (!self->typefound)
-          gst_kvs_probe_start_prober (self);
+      if (segment->format == GST_FORMAT_BYTES)
         self->offset = segment->start;
-      }
       break;
     }
     case GST_EVENT_EOS:
-      if (!self->typefound)
-        gst_kvs_probe_start_prober (self);
-      if (!gst_kvs_probe_wait_playing (self)) {
+    {
+      KvsAvInput input = { gst_kvs_probe_spool_read, NULL, NULL, 0, NULL };
+
+      input.size = self->spool >= 0 ? (gint64) self->size : 0;
+      if (!gst_kvs_probe_run (self, &input)) {
         gst_event_unref (event);
         return FALSE;
       }
-      gst_kvs_probe_finish (self);
       if (GST_OBJECT_FLAG_IS_SET (self, GST_ELEMENT_FLAG_SINK)) {
         /* the pipeline's sink: it ends here */
         if (!self->failed)
@@ -755,9 +784,7 @@ gst_kvs_probe_sink_event (GstPad * pad, GstObject * parent, GstEvent * event)
         return TRUE;
       }
       break;
-    case GST_EVENT_FLUSH_STOP:
-      /* the same bytes go on, from where the next segment says */
-      break;
+    }
     default:
       break;
   }

@@ -11,9 +11,6 @@
 #define __GST_KVS_PROBE_H__
 
 #include <gst/gst.h>
-#include <gst/base/gstadapter.h>
-
-#include "kvsprober.h"
 
 G_BEGIN_DECLS
 #define GST_TYPE_KVS_PROBE (gst_kvs_probe_get_type ())
@@ -51,14 +48,10 @@ struct _GstKvsProbe
   /* streaming state */
   GstKvsProbeFormat run_format;
   gchar *run_location;
-  gboolean pull;                /* reading upstream by its index */
-  gboolean last;                /* no peer downstream: a sink */
-  GstAdapter *typefind;         /* the first bytes, until typefound */
-  gboolean typefound;
-  const KvsProberClass *prober;
-  gpointer state;
-  guint64 offset;               /* bytes seen (push) */
-  guint64 want;                 /* the next byte the prober needs */
+  gboolean pull;                /* reading upstream at random (pull mode) */
+  GstFlowReturn pull_flow;      /* the last failed pull */
+  gint spool;                   /* push mode: the bytes, as a file holds them */
+  guint64 offset;               /* push mode: where the next bytes go */
   guint64 size;                 /* bytes in all */
   gboolean done;
   gboolean failed;

@@ -17,11 +17,14 @@
 #endif
 
 #include "kvsavinfo.h"
-#include "kvscodecs.h"
 
 #include <gst/gst.h>
 
-static const gchar *type_names[] = { "video", "audio", "data", "subtitle" };
+#include <libavutil/avutil.h>
+
+static const gchar *type_names[] = {
+  "video", "audio", "data", "subtitle", "attachment", NULL
+};
 
 static void
 add_int (JsonBuilder * b, const gchar * name, gint64 v)
@@ -81,54 +84,23 @@ time_base (const KvsMediaStream * s)
   return (gdouble) s->tb_num / (gdouble) s->tb_den;
 }
 
-/* av_fourcc_make_string(): printable bytes as they are, others as [n] */
-static gchar *
-tag_string (guint32 tag)
-{
-  GString *s = g_string_new (NULL);
-  guint i;
-
-  for (i = 0; i < 4; i++) {
-    guint c = (tag >> (8 * i)) & 0xff;
-
-    if (g_ascii_isalnum (c) || c == ' ' || c == '.' || c == '-' || c == '_')
-      g_string_append_c (s, c);
-    else
-      g_string_append_printf (s, "[%u]", c);
-  }
-  return g_string_free (s, FALSE);
-}
-
 static void
 add_stream (JsonBuilder * b, guint index, const KvsMediaStream * s)
 {
-  gchar *tag, hex[16];
+  gchar tag[AV_FOURCC_MAX_STRING_SIZE], hex[16];
 
   json_builder_begin_object (b);
   add_int (b, "index", index);
   add_str (b, "codec_name", s->codec_name);
-  add_str (b, "codec_long_name", kvs_codec_long_name (s->codec_name));
+  add_str (b, "codec_long_name", s->codec_long_name);
   add_str (b, "profile", s->profile);
   add_str (b, "codec_type", type_names[s->type]);
+  if (s->ctb_num > 0 && s->ctb_den > 0)
+    add_ratio (b, "codec_time_base", s->ctb_num, s->ctb_den, "/");
 
-  /* dropped by ffprobe 5.1, computed as older versions did: the decoder's
-   * time base, 1/(frame rate x ticks per frame) for video (2 for H.264),
-   * 1/sample rate for audio */
-  if (s->type == KVS_MEDIA_VIDEO && s->avg_num > 0) {
-    gint ticks = g_strcmp0 (s->codec_name, "h264") == 0 ? 2 : 1;
-    gint num, den;
-
-    gst_util_fraction_multiply (s->avg_den, s->avg_num, 1, ticks, &num, &den);
-    add_ratio (b, "codec_time_base", num, den, "/");
-  } else if (s->type == KVS_MEDIA_AUDIO && s->sample_rate > 0) {
-    add_ratio (b, "codec_time_base", 1, (gint) s->sample_rate, "/");
-  }
-
-  tag = tag_string (s->codec_tag);
-  add_str (b, "codec_tag_string", tag);
+  add_str (b, "codec_tag_string", av_fourcc_make_string (tag, s->codec_tag));
   g_snprintf (hex, sizeof (hex), "0x%04x", s->codec_tag);
   add_str (b, "codec_tag", hex);
-  g_free (tag);
 
   if (s->type == KVS_MEDIA_VIDEO) {
     add_int (b, "width", s->width);
@@ -136,35 +108,33 @@ add_stream (JsonBuilder * b, guint index, const KvsMediaStream * s)
     add_int (b, "coded_width", s->coded_width);
     add_int (b, "coded_height", s->coded_height);
     add_int (b, "has_b_frames", s->has_b_frames);
-    if (s->sar_num > 0 && s->sar_den > 0 && s->width > 0 && s->height > 0) {
-      gint dn, dd;
-
+    if (s->sar_num != 0) {
       add_ratio (b, "sample_aspect_ratio", s->sar_num, s->sar_den, ":");
-      gst_util_fraction_multiply ((gint) s->width, (gint) s->height,
-          s->sar_num, s->sar_den, &dn, &dd);
-      add_ratio (b, "display_aspect_ratio", dn, dd, ":");
+      add_ratio (b, "display_aspect_ratio", s->dar_num, s->dar_den, ":");
     }
     add_str (b, "pix_fmt", s->pix_fmt);
     add_int (b, "level", s->level);
     add_str (b, "chroma_location", s->chroma_location);
     add_int (b, "refs", s->refs);
-    if (s->is_avc >= 0)
-      add_str (b, "is_avc", s->is_avc ? "true" : "false");
   } else if (s->type == KVS_MEDIA_AUDIO) {
     add_str (b, "sample_fmt", s->sample_fmt);
     add_int_str (b, "sample_rate", s->sample_rate);
     add_int (b, "channels", s->channels);
     add_str (b, "channel_layout", s->channel_layout);
+  } else if (s->type == KVS_MEDIA_SUBTITLE) {
+    add_int (b, "width", s->width);
+    add_int (b, "height", s->height);
   }
+  add_str (b, "is_avc", s->is_avc);
 
   add_ratio (b, "r_frame_rate", s->r_num, s->r_den, "/");
   add_ratio (b, "avg_frame_rate", s->avg_num, s->avg_den, "/");
   add_ratio (b, "time_base", s->tb_num, s->tb_den, "/");
-  if (s->start_pts != KVS_UNKNOWN && s->tb_den > 0) {
+  if (s->start_pts != KVS_UNKNOWN) {
     add_int (b, "start_pts", s->start_pts);
     add_seconds (b, "start_time", s->start_pts * time_base (s));
   }
-  if (s->duration_ts != KVS_UNKNOWN && s->tb_den > 0) {
+  if (s->duration_ts != KVS_UNKNOWN) {
     add_int (b, "duration_ts", s->duration_ts);
     add_seconds (b, "duration", s->duration_ts * time_base (s));
   }
@@ -172,7 +142,7 @@ add_stream (JsonBuilder * b, guint index, const KvsMediaStream * s)
   add_int_str (b, "max_bit_rate", s->max_bit_rate);
   add_int_str (b, "bits_per_raw_sample", s->bits_per_raw_sample);
   add_int_str (b, "nb_frames", s->nb_frames);
-  if (s->rotation != KVS_UNKNOWN && s->rotation != 0)
+  if (s->rotation != 0)
     add_int_str (b, "rotate", s->rotation);
   json_builder_end_object (b);
 }
@@ -203,7 +173,7 @@ kvs_avinfo_metainfo (const KvsMediaInfo * info)
   add_str (b, "format_name", info->format_name);
   add_str (b, "format_long_name", info->format_long_name);
   if (info->duration_us != KVS_UNKNOWN)
-    add_seconds (b, "duration", info->duration_us / 1e6);
+    add_seconds (b, "duration", info->duration_us * (1.0 / AV_TIME_BASE));
   add_int_str (b, "size", info->size);
   add_int_str (b, "bit_rate", info->bit_rate);
   add_int (b, "probe_score", info->probe_score);
@@ -232,8 +202,7 @@ kvs_avinfo_outmediainfo (const KvsMediaInfo * info)
   for (i = 0; i < info->streams->len; i++) {
     const KvsMediaStream *s = g_ptr_array_index (info->streams, i);
 
-    if (s->type == KVS_MEDIA_VIDEO && s->rotation != KVS_UNKNOWN &&
-        s->rotation != 0) {
+    if (s->type == KVS_MEDIA_VIDEO && s->rotation != 0) {
       rotation = s->rotation;
       break;
     }
@@ -270,7 +239,7 @@ kvs_avinfo_outmediainfo (const KvsMediaInfo * info)
   json_builder_set_member_name (b, "format");
   json_builder_begin_object (b);
   if (info->duration_us != KVS_UNKNOWN)
-    add_seconds (b, "duration", info->duration_us / 1e6);
+    add_seconds (b, "duration", info->duration_us * (1.0 / AV_TIME_BASE));
   add_str (b, "format_name", info->muxer_name);
   add_int (b, "size", info->size);
   add_int_str (b, "bit_rate", info->bit_rate);

@@ -13,9 +13,11 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-/* What the container and codec parsers learn about a file, in the terms
- * ffprobe reports it in. Unknown integers are KVS_UNKNOWN, unknown strings
- * NULL: the documents leave them out, as ffprobe 5.1 does. */
+/* What a probe learns about a file, value by value as ffprobe 5.1 prints
+ * it: unknown integers are KVS_UNKNOWN, unknown strings and rationals
+ * NULL / 0/0 where ffprobe leaves the field out. The documents
+ * (kvsavinfo.c) only decide names, types and order; every rule of what is
+ * known is the prober's (kvsavprobe.c). */
 #define KVS_UNKNOWN G_MININT64
     typedef enum
 {
@@ -23,14 +25,17 @@ G_BEGIN_DECLS
   KVS_MEDIA_AUDIO,
   KVS_MEDIA_DATA,
   KVS_MEDIA_SUBTITLE,
+  KVS_MEDIA_ATTACHMENT,
+  KVS_MEDIA_UNKNOWN,
 } KvsMediaType;
 
 typedef struct
 {
   KvsMediaType type;
-  const gchar *codec_name;      /* ffprobe's name, e.g. "h264" */
-  guint32 codec_tag;            /* the container's fourcc, little-endian */
+  gchar *codec_name;            /* FFmpeg's codec name, e.g. "h264" */
+  gchar *codec_long_name;
   gchar *profile;
+  guint32 codec_tag;            /* the container's fourcc, little-endian */
   gint64 level;
 
   /* timing, in units of the stream's time base */
@@ -39,37 +44,38 @@ typedef struct
   gint64 duration_ts;
   gint r_num, r_den;            /* real base frame rate; 0/0 when none */
   gint avg_num, avg_den;        /* average frame rate; 0/0 when none */
+  gint ctb_num, ctb_den;        /* the decoder's time base; 0/0 when none */
   gint64 bit_rate;
   gint64 max_bit_rate;
+  gint64 bits_per_raw_sample;
   gint64 nb_frames;
-  gint64 id;
 
-  /* video */
+  /* video (and subtitle sizes) */
   gint64 width, height, coded_width, coded_height;
   gint64 has_b_frames;
   gint sar_num, sar_den;        /* 0/0 unknown */
-  const gchar *pix_fmt;
-  const gchar *chroma_location;
+  gint dar_num, dar_den;        /* 0/0 unknown */
+  gchar *pix_fmt;
+  gchar *chroma_location;
   gint64 refs;
-  gint is_avc;                  /* -1 unknown */
-  gint64 bits_per_raw_sample;
-  gint64 rotation;              /* display matrix rotation, degrees */
+  gchar *is_avc;                /* the H.264 decoder's "true"/"false" */
+  gint64 rotation;              /* clockwise degrees, 0 when upright */
 
   /* audio */
-  const gchar *sample_fmt;
+  gchar *sample_fmt;
   gint64 sample_rate;
   gint64 channels;
-  const gchar *channel_layout;
+  gchar *channel_layout;
 } KvsMediaStream;
 
 typedef struct
 {
   GPtrArray *streams;           /* KvsMediaStream, in the file's order */
-  const gchar *format_name;
-  const gchar *format_long_name;
+  gchar *format_name;
+  gchar *format_long_name;
   const gchar *muxer_name;      /* FFmpeg's muxer for the format, e.g. "mp4" */
   gint64 probe_score;
-  guint64 size;
+  gint64 size;
   gint64 start_time_us;         /* in microseconds */
   gint64 duration_us;
   gint64 bit_rate;
@@ -81,14 +87,6 @@ void kvs_media_info_free (KvsMediaInfo * info);
 
 KvsMediaStream *kvs_media_info_add_stream (KvsMediaInfo * info,
     KvsMediaType type);
-
-void kvs_media_approximate (gdouble v, gint64 max, gint * num, gint * den);
-
-void kvs_media_guess_frame_rate (gint64 frames, gint64 span, gint tb_num,
-    gint tb_den, gint * num, gint * den);
-
-void kvs_media_frame_rate_from_pts (gint64 * pts, guint n, gint tb_num,
-    gint tb_den, gint * num, gint * den);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KvsMediaInfo, kvs_media_info_free);
 

@@ -326,14 +326,41 @@ write_file (const gchar * name, const gchar * data, gsize size)
   return path;
 }
 
+/* The stream description of @path, in pull or push mode. */
+static JsonObject *
+probe_document (const gchar * path, gboolean push)
+{
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! %skvsprobe", path,
+      push ? "queue ! " : "");
+  JsonNode *root;
+  JsonObject *o;
+  Run r;
+
+  run (desc, &r);
+  root = json_from_string (result_json (&r), NULL);
+  fail_unless (root != NULL);
+  o = json_object_ref (json_node_get_object (root));
+  json_node_unref (root);
+  run_clear (&r);
+  g_free (desc);
+  return o;
+}
+
+/* Files ffprobe refuses get one error with the documented code; files
+ * ffprobe reads, however damaged, get their document. */
 GST_START_TEST (test_bad_input)
 {
   gchar *mp4 = make_mp4 ("good.mp4", "", 60);
-  gchar *data, *moov, *stsd, *path;
+  gchar *data, *moov, *entry, *path, *asc;
+  gchar *m4a = g_build_filename (tmpdir, "good.m4a", NULL);
+  gchar *desc = g_strdup_printf ("audiotestsrc num-buffers=40 ! "
+      "avenc_aac ! aacparse ! mp4mux ! filesink location=%s", m4a);
   gsize size;
   GRand *rand = g_rand_new_with_seed (7);
   gchar noise[65536];
+  JsonObject *o, *st;
   guint i, push;
+  Run r;
 
   fail_unless (g_file_get_contents (mp4, &data, &size, NULL));
   for (i = 0; i < sizeof (noise); i++)
@@ -351,28 +378,66 @@ GST_START_TEST (test_bad_input)
     g_free (path);
 
     /* mp4mux without faststart writes the movie box last: a file cut in
-     * its media data has none, and one cut inside the movie box half */
+     * its media data has none ("moov atom not found") */
     moov = find_fourcc (data, size, "moov");
     fail_unless (moov != NULL);
     path = write_file ("nomoov.mp4", data, moov - 4 - data);
     check_error (path, 2421, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX, push);
     g_free (path);
-    path = write_file ("truncated.mp4", data, moov - data + 200);
-    check_error (path, 2421, GST_STREAM_ERROR, GST_STREAM_ERROR_DEMUX, push);
+
+    /* cut inside the movie box, ffprobe reads what there is: the movie
+     * header, no track */
+    path = write_file ("truncated.mp4", data, moov - data + 16);
+    o = probe_document (path, push);
+    fail_unless_equals_int (json_array_get_length (json_object_get_array_member
+            (o, "streams")), 0);
+    fail_unless_equals_string (json_object_get_string_member
+        (json_object_get_object_member (o, "format"), "format_name"),
+        "mov,mp4,m4a,3gp,3g2,mj2");
+    json_object_unref (o);
     g_free (path);
   }
 
-  /* a codec kvsprobe does not know: the sample entry renamed */
-  stsd = find_fourcc (data, size, "avc1");
-  fail_unless (stsd != NULL);
-  memcpy (stsd, "zzz1", 4);
+  /* a codec nobody knows, the sample entry renamed: ffprobe lists the
+   * stream with its tag and no codec name */
+  entry = find_fourcc (data, size, "avc1");
+  fail_unless (entry != NULL);
+  memcpy (entry, "zzz1", 4);
   path = write_file ("unknown.mp4", data, size);
-  check_error (path, 2403, GST_STREAM_ERROR,
-      GST_STREAM_ERROR_CODEC_NOT_FOUND, FALSE);
+  o = probe_document (path, FALSE);
+  st = json_array_get_object_element (json_object_get_array_member (o,
+          "streams"), 0);
+  fail_if (json_object_has_member (st, "codec_name"));
+  fail_unless_equals_string (json_object_get_string_member (st,
+          "codec_tag_string"), "zzz1");
+  fail_unless_equals_string (json_object_get_string_member (st,
+          "codec_type"), "video");
+  json_object_unref (o);
+  g_free (path);
+  g_free (data);
+
+  /* an AAC stream whose AudioSpecificConfig names object type 0: the
+   * decoder cannot be opened, and ffprobe gives up */
+  run (desc, &r);
+  fail_unless (r.error == NULL);
+  run_clear (&r);
+  fail_unless (g_file_get_contents (m4a, &data, &size, NULL));
+  entry = find_fourcc (data, size, "esds");
+  fail_unless (entry != NULL);
+  asc = memchr (entry + 20, 0x05, size - (entry + 20 - data));
+  fail_unless (asc != NULL && asc[1] >= 2);
+  asc[2] = 0x00;
+  asc[3] = 0x08;
+  path = write_file ("badasc.m4a", data, size);
+  for (push = 0; push < 2; push++)
+    check_error (path, 2403, GST_STREAM_ERROR,
+        GST_STREAM_ERROR_CODEC_NOT_FOUND, push);
   g_free (path);
 
   g_rand_free (rand);
   g_free (data);
+  g_free (desc);
+  g_free (m4a);
   g_free (mp4);
 }
 

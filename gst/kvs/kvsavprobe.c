@@ -1,0 +1,585 @@
+/* gst-plugins-kvs
+ * Copyright (C) 2026 gst-plugins-kvs contributors
+ *
+ * This library is free software; you can redistribute it and/or
+ * modify it under the terms of the GNU Library General Public
+ * License as published by the Free Software Foundation; either
+ * version 2.1 of the License, or (at your option) any later version.
+ */
+
+/* What ffprobe 5.1 says of a byte stream, computed by the libraries
+ * ffprobe is built on: libavformat opens and analyses the input
+ * (avformat_open_input + avformat_find_stream_info over an AVIOContext
+ * that reads through KvsAvInput), libavcodec opens each stream's decoder
+ * as ffprobe does (without decoding: some values, like `refs`, `is_avc`
+ * and the coded size, are the opened decoder's), and every value is taken
+ * the way fftools/ffprobe.c's show_streams/show_format take it. Only the
+ * fields the service documents are kept (kvsmedia.h). */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "kvsavprobe.h"
+
+#include <gst/gst.h>
+
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/display.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+
+#include <math.h>
+
+GST_DEBUG_CATEGORY_STATIC (kvs_av_debug);
+#define GST_CAT_DEFAULT kvs_av_debug
+
+/* the file protocol's buffer, so that libavformat reads as it does for
+ * ffprobe */
+#define IO_BUFFER_SIZE 32768
+
+GQuark
+kvs_av_probe_error_quark (void)
+{
+  return g_quark_from_static_string ("kvs-av-probe-error-quark");
+}
+
+/* libavformat's and libavcodec's log goes to the debug log, not to
+ * stderr: a demuxer's complaint about a damaged file is not the
+ * application's to print */
+static void
+log_callback (void *avcl, int level, const char *fmt, va_list vl)
+{
+  GstDebugLevel gst_level;
+  gchar *msg;
+  gsize len;
+
+  if (level > AV_LOG_DEBUG)
+    return;
+  if (level <= AV_LOG_ERROR)
+    gst_level = GST_LEVEL_INFO;
+  else if (level <= AV_LOG_INFO)
+    gst_level = GST_LEVEL_DEBUG;
+  else
+    gst_level = GST_LEVEL_LOG;
+  if (gst_level > gst_debug_category_get_threshold (kvs_av_debug))
+    return;
+
+  msg = g_strdup_vprintf (fmt, vl);
+  len = strlen (msg);
+  if (len > 0 && msg[len - 1] == '\n')
+    msg[len - 1] = '\0';
+  GST_CAT_LEVEL_LOG (kvs_av_debug, gst_level, NULL, "%s: %s",
+      avcl ? av_default_item_name (avcl) : "libav", msg);
+  g_free (msg);
+}
+
+static void
+init_once (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (kvs_av_debug, "kvsav", 0,
+        "libavformat and libavcodec, as kvsprobe uses them");
+    av_log_set_callback (log_callback);
+    g_once_init_leave (&done, 1);
+  }
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+typedef struct
+{
+  const KvsAvInput *input;
+  gint64 pos;
+  gboolean read_failed;
+} Reader;
+
+static int
+reader_read (void *opaque, uint8_t * buf, int size)
+{
+  Reader *r = opaque;
+  const KvsAvInput *in = r->input;
+  gint n;
+
+  if (in->size >= 0 && r->pos >= in->size)
+    return AVERROR_EOF;
+  if (in->size >= 0)
+    size = (int) MIN ((gint64) size, in->size - r->pos);
+  n = in->read (in->user_data, r->pos, buf, size);
+  if (n < 0) {
+    r->read_failed = TRUE;
+    return AVERROR (EIO);
+  }
+  if (n == 0)
+    return AVERROR_EOF;
+  r->pos += n;
+  return n;
+}
+
+static int64_t
+reader_seek (void *opaque, int64_t offset, int whence)
+{
+  Reader *r = opaque;
+  gint64 size = r->input->size, pos;
+
+  switch (whence & ~AVSEEK_FORCE) {
+    case AVSEEK_SIZE:
+      return size >= 0 ? size : AVERROR (ENOSYS);
+    case SEEK_SET:
+      pos = offset;
+      break;
+    case SEEK_CUR:
+      if (offset > G_MAXINT64 - r->pos)
+        return AVERROR (EINVAL);
+      pos = r->pos + offset;
+      break;
+    case SEEK_END:
+      if (size < 0 || offset > G_MAXINT64 - size)
+        return AVERROR (ENOSYS);
+      pos = size + offset;
+      break;
+    default:
+      return AVERROR (EINVAL);
+  }
+  if (pos < 0)
+    return AVERROR (EINVAL);
+  r->pos = pos;
+  return pos;
+}
+
+static int
+interrupt_cb (void *opaque)
+{
+  const KvsAvInput *in = opaque;
+
+  return in->interrupted != NULL && in->interrupted (in->user_data);
+}
+
+/* A demuxer that names other files (a playlist's segments, a movie's
+ * external data references, an image sequence) gets none: the input is
+ * the bytes the element was given, and a crafted file must not make it
+ * read the machine's files or the network. */
+static int
+io_open_refused (AVFormatContext * s, AVIOContext ** pb, const char *url,
+    int flags, AVDictionary ** options)
+{
+  GST_INFO ("refusing to open \"%s\" named by the input", url);
+  return AVERROR (EPERM);
+}
+
+/* ---- values, as ffprobe 5.1 takes them ---------------------------------- */
+
+static KvsMediaType
+media_type (enum AVMediaType t)
+{
+  switch (t) {
+    case AVMEDIA_TYPE_VIDEO:
+      return KVS_MEDIA_VIDEO;
+    case AVMEDIA_TYPE_AUDIO:
+      return KVS_MEDIA_AUDIO;
+    case AVMEDIA_TYPE_DATA:
+      return KVS_MEDIA_DATA;
+    case AVMEDIA_TYPE_SUBTITLE:
+      return KVS_MEDIA_SUBTITLE;
+    case AVMEDIA_TYPE_ATTACHMENT:
+      return KVS_MEDIA_ATTACHMENT;
+    default:
+      return KVS_MEDIA_UNKNOWN;
+  }
+}
+
+static gchar *
+dup_or_null (const gchar * s)
+{
+  return s != NULL ? g_strdup (s) : NULL;
+}
+
+/* ffprobe prints the exported private options of the decoder (the H.264
+ * decoder's is_avc and nal_length_size); the documents keep is_avc */
+static gchar *
+exported_option (AVCodecContext * dec, const gchar * name)
+{
+  const AVOption *opt = NULL;
+
+  if (dec == NULL || dec->codec->priv_class == NULL)
+    return NULL;
+  while ((opt = av_opt_next (dec->priv_data, opt)) != NULL) {
+    uint8_t *str = NULL;
+    gchar *ret;
+
+    if (!(opt->flags & AV_OPT_FLAG_EXPORT) || strcmp (opt->name, name) != 0)
+      continue;
+    if (av_opt_get (dec->priv_data, opt->name, 0, &str) < 0)
+      return NULL;
+    ret = g_strdup ((const gchar *) str);
+    av_free (str);
+    return ret;
+  }
+  return NULL;
+}
+
+/* The rotation older ffprobe wrote as the `rotate` tag: the display
+ * matrix's counter-clockwise angle, negated into clockwise degrees in
+ * [0, 360), truncated to an integer as ffprobe 5.1 prints `rotation` */
+static gint64
+rotation (AVStream * st)
+{
+  size_t size = 0;
+  const uint8_t *m =
+      av_stream_get_side_data (st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+  double r;
+  gint64 deg;
+
+  if (m == NULL || size < 9 * sizeof (int32_t))
+    return 0;
+  r = av_display_rotation_get ((const int32_t *) m);
+  if (isnan (r) || r < -1e6 || r > 1e6)
+    return 0;
+  deg = (gint64) r;
+  deg = (-deg) % 360;
+  return deg < 0 ? deg + 360 : deg;
+}
+
+static void
+fill_stream (AVFormatContext * fmt, AVStream * st, AVCodecContext * dec,
+    KvsMediaStream * s)
+{
+  AVCodecParameters *par = st->codecpar;
+  const AVCodecDescriptor *cd = avcodec_descriptor_get (par->codec_id);
+  const gchar *profile;
+
+  if (cd != NULL) {
+    s->codec_name = g_strdup (cd->name);
+    s->codec_long_name = g_strdup (cd->long_name ? cd->long_name : "unknown");
+  }
+  profile = avcodec_profile_name (par->codec_id, par->profile);
+  if (profile != NULL)
+    s->profile = g_strdup (profile);
+  else if (par->profile != FF_PROFILE_UNKNOWN)
+    s->profile = g_strdup_printf ("%d", par->profile);
+  s->codec_tag = par->codec_tag;
+
+  switch (par->codec_type) {
+    case AVMEDIA_TYPE_VIDEO:{
+      AVRational sar = av_guess_sample_aspect_ratio (fmt, st, NULL);
+
+      s->width = par->width;
+      s->height = par->height;
+      if (dec != NULL) {
+        s->coded_width = dec->coded_width;
+        s->coded_height = dec->coded_height;
+        s->refs = dec->refs;
+      }
+      s->has_b_frames = par->video_delay;
+      if (sar.num != 0) {
+        s->sar_num = sar.num;
+        s->sar_den = sar.den;
+        av_reduce (&s->dar_num, &s->dar_den, (int64_t) par->width * sar.num,
+            (int64_t) par->height * sar.den, 1024 * 1024);
+      }
+      s->pix_fmt = dup_or_null (av_get_pix_fmt_name (par->format));
+      s->level = par->level;
+      if (par->chroma_location != AVCHROMA_LOC_UNSPECIFIED)
+        s->chroma_location =
+            dup_or_null (av_chroma_location_name (par->chroma_location));
+      s->rotation = rotation (st);
+      break;
+    }
+    case AVMEDIA_TYPE_AUDIO:
+      s->sample_fmt = dup_or_null (av_get_sample_fmt_name (par->format));
+      s->sample_rate = par->sample_rate;
+      s->channels = par->ch_layout.nb_channels;
+      if (par->ch_layout.order != AV_CHANNEL_ORDER_UNSPEC) {
+        char buf[128];
+
+        if (av_channel_layout_describe (&par->ch_layout, buf, sizeof (buf)) >=
+            0)
+          s->channel_layout = g_strdup (buf);
+      }
+      break;
+    case AVMEDIA_TYPE_SUBTITLE:
+      if (par->width)
+        s->width = par->width;
+      if (par->height)
+        s->height = par->height;
+      break;
+    default:
+      break;
+  }
+
+  s->is_avc = exported_option (dec, "is_avc");
+
+  s->r_num = st->r_frame_rate.num;
+  s->r_den = st->r_frame_rate.den;
+  s->avg_num = st->avg_frame_rate.num;
+  s->avg_den = st->avg_frame_rate.den;
+  s->tb_num = st->time_base.num;
+  s->tb_den = st->time_base.den;
+  if (st->start_time != AV_NOPTS_VALUE)
+    s->start_pts = st->start_time;
+  if (st->duration != AV_NOPTS_VALUE)
+    s->duration_ts = st->duration;
+  if (par->bit_rate > 0)
+    s->bit_rate = par->bit_rate;
+  if (dec != NULL && dec->rc_max_rate > 0)
+    s->max_bit_rate = dec->rc_max_rate;
+  if (dec != NULL && dec->bits_per_raw_sample > 0)
+    s->bits_per_raw_sample = dec->bits_per_raw_sample;
+  if (st->nb_frames != 0)
+    s->nb_frames = st->nb_frames;
+
+  /* codec_time_base, dropped by ffprobe 5.1: the decoder's time base as
+   * older versions reported it, a frame's duration over the decoder's
+   * ticks per frame (2 for H.264 and MPEG-2 video), or a sample's */
+  if (par->codec_type == AVMEDIA_TYPE_VIDEO && st->avg_frame_rate.num > 0 &&
+      st->avg_frame_rate.den > 0) {
+    gint ticks = dec != NULL && dec->ticks_per_frame > 0 ?
+        dec->ticks_per_frame : 1;
+
+    av_reduce (&s->ctb_num, &s->ctb_den, st->avg_frame_rate.den,
+        (int64_t) st->avg_frame_rate.num * ticks, G_MAXINT);
+  } else if (par->codec_type == AVMEDIA_TYPE_AUDIO && par->sample_rate > 0) {
+    s->ctb_num = 1;
+    s->ctb_den = par->sample_rate;
+  }
+}
+
+/* FFmpeg's muxer for what the demuxer read: outMediainfo names the
+ * written format as the transcoder that wrote it would */
+static const gchar *
+muxer_name (AVFormatContext * fmt, const gchar * doctype)
+{
+  const gchar *name = fmt->iformat->name;
+
+  if (strcmp (name, "mov,mp4,m4a,3gp,3g2,mj2") == 0) {
+    AVDictionaryEntry *e = av_dict_get (fmt->metadata, "major_brand", NULL, 0);
+
+    if (e != NULL && strncmp (e->value, "qt", 2) == 0)
+      return "mov";
+    if (e != NULL && strncmp (e->value, "3gp", 3) == 0)
+      return "3gp";
+    if (e != NULL && strncmp (e->value, "3g2", 3) == 0)
+      return "3g2";
+    return "mp4";
+  }
+  if (strcmp (name, "matroska,webm") == 0)
+    return g_strcmp0 (doctype, "webm") == 0 ? "webm" : "matroska";
+  if (strcmp (name, "aac") == 0)
+    return "adts";
+  return NULL;
+}
+
+/* ---- the probe ---------------------------------------------------------- */
+
+static gboolean
+fail (GError ** error, KvsAvProbeError code, int averr, const gchar * what)
+{
+  gchar buf[AV_ERROR_MAX_STRING_SIZE] = "";
+
+  av_strerror (averr, buf, sizeof (buf));
+  g_set_error (error, KVS_AV_PROBE_ERROR, code, "%s: %s", what, buf);
+  return FALSE;
+}
+
+/* The table from libavformat's errors to the stages of KvsAvProbeError:
+ * a failed read of the input is the input's, an interrupt is the caller's,
+ * memory is nobody's, and anything else is the stage's own. */
+static KvsAvProbeError
+stage_error (const Reader * r, const KvsAvInput * in, int averr,
+    KvsAvProbeError stage)
+{
+  if (interrupt_cb ((void *) in) || averr == AVERROR_EXIT)
+    return KVS_AV_PROBE_ERROR_INTERRUPTED;
+  if (r->read_failed)
+    return KVS_AV_PROBE_ERROR_READ;
+  if (averr == AVERROR (ENOMEM))
+    return KVS_AV_PROBE_ERROR_FAILED;
+  return stage;
+}
+
+/**
+ * kvs_av_probe:
+ * @input: the bytes
+ * @info: filled with what ffprobe would print
+ * @error: where a failure goes, in %KVS_AV_PROBE_ERROR
+ *
+ * Opens @input with libavformat and analyses it as ffprobe 5.1 does
+ * (`scan_all_pmts` on, the default probe and analysis sizes), then opens
+ * each stream's decoder as ffprobe does.
+ *
+ * Returns: whether @info was filled; FALSE where ffprobe refuses the file
+ */
+gboolean
+kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
+{
+  Reader reader = { input, 0, FALSE };
+  AVFormatContext *fmt = NULL;
+  AVIOContext *pb = NULL;
+  const AVInputFormat *iformat = NULL;
+  AVDictionary *opts = NULL;
+  AVCodecContext **decs = NULL;
+  guint8 *iobuf, first[64];
+  gint first_len;
+  gboolean ret = FALSE;
+  const gchar *url = input->url ? input->url : "";
+  gchar *doctype = NULL;
+  int score, err;
+  guint i;
+
+  init_once ();
+
+  if (input->size == 0)
+    goto empty;
+  first_len = input->read (input->user_data, 0, first, sizeof (first));
+  if (first_len < 0) {
+    reader.read_failed = TRUE;
+    return fail (error, KVS_AV_PROBE_ERROR_READ, AVERROR (EIO), "read");
+  }
+  if (first_len == 0)
+    goto empty;
+
+  iobuf = av_malloc (IO_BUFFER_SIZE);
+  if (iobuf == NULL)
+    return fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
+  pb = avio_alloc_context (iobuf, IO_BUFFER_SIZE, 0, &reader, reader_read,
+      NULL, reader_seek);
+  fmt = avformat_alloc_context ();
+  if (pb == NULL || fmt == NULL) {
+    if (pb == NULL)
+      av_free (iobuf);
+    fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
+    goto done;
+  }
+  fmt->pb = pb;
+  fmt->interrupt_callback.callback = interrupt_cb;
+  fmt->interrupt_callback.opaque = (void *) input;
+  fmt->io_open = io_open_refused;
+
+  /* the format probe, as avformat_open_input makes it, apart: a stream no
+   * demuxer recognises is told from one whose headers are damaged */
+  score = av_probe_input_buffer2 (pb, &iformat, url, fmt, 0, 0);
+  if (score < 0) {
+    fail (error, stage_error (&reader, input, score,
+            score == AVERROR_EOF ? KVS_AV_PROBE_ERROR_EMPTY :
+            KVS_AV_PROBE_ERROR_FORMAT), score, "no demuxer recognises it");
+    goto done;
+  }
+  GST_DEBUG ("format %s, probe score %d", iformat->name, score);
+
+  av_dict_set (&opts, "scan_all_pmts", "1", 0);
+  err = avformat_open_input (&fmt, url, iformat, &opts);
+  av_dict_free (&opts);
+  if (err < 0) {
+    /* avformat_open_input freed the context, not the custom I/O */
+    fmt = NULL;
+    fail (error, stage_error (&reader, input, err, KVS_AV_PROBE_ERROR_HEADERS),
+        err, iformat->name);
+    goto done;
+  }
+  fmt->probe_score = score;
+
+  err = avformat_find_stream_info (fmt, NULL);
+  if (err < 0) {
+    fail (error, stage_error (&reader, input, err, KVS_AV_PROBE_ERROR_HEADERS),
+        err, "stream parameters");
+    goto done;
+  }
+
+  /* bind a decoder to each stream, as ffprobe does; one that cannot be
+   * opened is a file ffprobe gives up on */
+  decs = g_new0 (AVCodecContext *, fmt->nb_streams);
+  for (i = 0; i < fmt->nb_streams; i++) {
+    AVStream *st = fmt->streams[i];
+    const AVCodec *codec;
+
+    if (st->codecpar->codec_id == AV_CODEC_ID_PROBE)
+      continue;
+    codec = avcodec_find_decoder (st->codecpar->codec_id);
+    if (codec == NULL)
+      continue;
+    decs[i] = avcodec_alloc_context3 (codec);
+    if (decs[i] == NULL) {
+      fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
+      goto done;
+    }
+    err = avcodec_parameters_to_context (decs[i], st->codecpar);
+    if (err >= 0) {
+      decs[i]->pkt_timebase = st->time_base;
+      err = avcodec_open2 (decs[i], codec, NULL);
+    }
+    if (err < 0) {
+      g_set_error (error, KVS_AV_PROBE_ERROR,
+          stage_error (&reader, input, err, KVS_AV_PROBE_ERROR_CODEC),
+          "stream %u: the %s decoder cannot be opened", i, codec->name);
+      goto done;
+    }
+  }
+
+  /* libavformat does not tell a Matroska file's DocType, which names its
+   * muxer in outMediainfo: it is the string the EBML header (its first
+   * bytes) holds, as the Matroska demuxer's own probe looks for it */
+  if (strcmp (fmt->iformat->name, "matroska,webm") == 0 &&
+      g_strstr_len ((const gchar *) first, first_len, "webm") != NULL)
+    doctype = g_strdup ("webm");
+
+  for (i = 0; i < fmt->nb_streams; i++) {
+    AVStream *st = fmt->streams[i];
+    KvsMediaStream *s = kvs_media_info_add_stream (info,
+        media_type (st->codecpar->codec_type));
+
+    fill_stream (fmt, st, decs[i], s);
+  }
+  info->format_name = g_strdup (fmt->iformat->name);
+  info->format_long_name = dup_or_null (fmt->iformat->long_name);
+  info->muxer_name = muxer_name (fmt, doctype);
+  if (info->muxer_name == NULL) {
+    /* the demuxer's first name is its muxer's (mpegts, flv, mp3, wav …) */
+    const gchar *comma = strchr (fmt->iformat->name, ',');
+    gchar *first_name = comma ? g_strndup (fmt->iformat->name,
+        comma - fmt->iformat->name) : g_strdup (fmt->iformat->name);
+    const AVOutputFormat *ofmt = av_guess_format (first_name, NULL, NULL);
+
+    info->muxer_name = ofmt ? ofmt->name : NULL;
+    g_free (first_name);
+  }
+  info->probe_score = fmt->probe_score;
+  info->size = avio_size (fmt->pb);
+  if (info->size < 0)
+    info->size = KVS_UNKNOWN;
+  if (fmt->start_time != AV_NOPTS_VALUE)
+    info->start_time_us = fmt->start_time;
+  if (fmt->duration != AV_NOPTS_VALUE)
+    info->duration_us = fmt->duration;
+  if (fmt->bit_rate > 0)
+    info->bit_rate = fmt->bit_rate;
+  ret = TRUE;
+
+done:
+  if (decs != NULL) {
+    for (i = 0; fmt != NULL && i < fmt->nb_streams; i++)
+      avcodec_free_context (&decs[i]);
+    g_free (decs);
+  }
+  g_free (doctype);
+  if (fmt != NULL) {
+    fmt->pb = NULL;
+    avformat_close_input (&fmt);
+  }
+  if (pb != NULL) {
+    av_freep (&pb->buffer);
+    avio_context_free (&pb);
+  }
+  return ret;
+
+  /* ERRORS */
+empty:
+  {
+    g_set_error (error, KVS_AV_PROBE_ERROR, KVS_AV_PROBE_ERROR_EMPTY,
+        "the input is empty");
+    return FALSE;
+  }
+}
