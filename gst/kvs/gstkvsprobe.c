@@ -418,7 +418,7 @@ probe_error_text (KvsAvProbeError e)
     case KVS_AV_PROBE_ERROR_EMPTY:
       return "The stream is empty.";
     case KVS_AV_PROBE_ERROR_READ:
-      return "Could not read the stream.";
+      return "Reading the stream failed.";
     case KVS_AV_PROBE_ERROR_FORMAT:
       return "No demuxer recognises this stream's format.";
     case KVS_AV_PROBE_ERROR_HEADERS:
