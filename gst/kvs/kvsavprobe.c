@@ -340,6 +340,11 @@ fill_stream (AVFormatContext * fmt, AVStream * st, AVCodecContext * dec,
     gint ticks = dec != NULL && dec->ticks_per_frame > 0 ?
         dec->ticks_per_frame : 1;
 
+    /* the MPEG-2 decoder sets its 2 ticks from a sequence header, which
+     * an opened decoder has not seen yet */
+    if (par->codec_id == AV_CODEC_ID_MPEG2VIDEO)
+      ticks = 2;
+
     av_reduce (&s->ctb_num, &s->ctb_den, st->avg_frame_rate.den,
         (int64_t) st->avg_frame_rate.num * ticks, G_MAXINT);
   } else if (par->codec_type == AVMEDIA_TYPE_AUDIO && par->sample_rate > 0) {
