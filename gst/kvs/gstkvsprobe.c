@@ -22,7 +22,7 @@
  * index, the packets of its analysis), not the rest. Otherwise (after a
  * queue, or inline) it keeps the bytes that pass as a file would hold them
  * (a muxer going back to rewrite a header is followed), in an unlinked
- * temporary file under `TMPDIR`, and describes them at EOS, before EOS
+ * temporary file in #GstKvsProbe:temp-dir, and describes them at EOS, before EOS
  * leaves it; inline, the bytes pass through unchanged.
  *
  * It posts one element message named `kvsprobe` and, when
@@ -67,6 +67,7 @@
 #include <glib/gstdio.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -81,12 +82,14 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
 
 #define DEFAULT_FORMAT GST_KVS_PROBE_FORMAT_METAINFO
 #define DEFAULT_JSON_LOCATION NULL
+#define DEFAULT_TEMP_DIR NULL
 
 enum
 {
   PROP_0,
   PROP_FORMAT,
   PROP_JSON_LOCATION,
+  PROP_TEMP_DIR,
 };
 
 #define GST_TYPE_KVS_PROBE_FORMAT (gst_kvs_probe_format_get_type ())
@@ -164,6 +167,20 @@ gst_kvs_probe_class_init (GstKvsProbeClass * klass)
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
 
+  /**
+   * GstKvsProbe:temp-dir:
+   *
+   * Where push mode keeps the bytes that pass until EOS (an unlinked file,
+   * as big as the stream); none: the system's temporary directory
+   * (`TMPDIR`).
+   */
+  g_object_class_install_property (gobject_class, PROP_TEMP_DIR,
+      g_param_spec_string ("temp-dir", "Temporary directory",
+          "Directory where push mode keeps the stream until EOS, in an "
+          "unlinked file (none: TMPDIR)", DEFAULT_TEMP_DIR,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
+
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "KVS probe",
@@ -229,6 +246,8 @@ gst_kvs_probe_finalize (GObject * object)
   g_cond_clear (&self->playing_cond);
   g_free (self->json_location);
   g_free (self->run_location);
+  g_free (self->temp_dir);
+  g_free (self->run_temp_dir);
 
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
@@ -247,6 +266,10 @@ gst_kvs_probe_set_property (GObject * object, guint prop_id,
     case PROP_JSON_LOCATION:
       g_free (self->json_location);
       self->json_location = g_value_dup_string (value);
+      break;
+    case PROP_TEMP_DIR:
+      g_free (self->temp_dir);
+      self->temp_dir = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -268,6 +291,9 @@ gst_kvs_probe_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_JSON_LOCATION:
       g_value_set_string (value, self->json_location);
+      break;
+    case PROP_TEMP_DIR:
+      g_value_set_string (value, self->temp_dir);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -351,6 +377,9 @@ gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
       self->run_format = self->format;
       g_free (self->run_location);
       self->run_location = g_strdup (self->json_location);
+      g_free (self->run_temp_dir);
+      self->run_temp_dir = g_strdup (self->temp_dir ? self->temp_dir :
+          g_get_tmp_dir ());
       GST_OBJECT_UNLOCK (self);
       if (is_sink)
         mark_parents_sink (self);
@@ -684,11 +713,16 @@ gst_kvs_probe_spool_write (GstKvsProbe * self, GstBuffer * buf)
   gsize done = 0;
 
   if (self->spool < 0) {
-    gchar *name = NULL;
+    gchar *name = g_build_filename (self->run_temp_dir, "kvsprobe-XXXXXX",
+        NULL);
 
-    self->spool = g_file_open_tmp ("kvsprobe-XXXXXX", &name, &err);
-    if (self->spool < 0)
+    self->spool = g_mkstemp_full (name, O_RDWR | O_CLOEXEC, 0600);
+    if (self->spool < 0) {
+      g_set_error (&err, G_FILE_ERROR, g_file_error_from_errno (errno),
+          "%s: %s", name, g_strerror (errno));
+      g_free (name);
       goto open_failed;
+    }
     /* nothing to clean up, whatever happens to the process */
     g_unlink (name);
     g_free (name);

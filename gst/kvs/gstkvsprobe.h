@@ -39,6 +39,7 @@ struct _GstKvsProbe
   /* properties, under the object lock */
   GstKvsProbeFormat format;
   gchar *json_location;
+  gchar *temp_dir;
 
   /* under the object lock: whether the element plays, or shuts down */
   gboolean playing;
@@ -48,6 +49,7 @@ struct _GstKvsProbe
   /* streaming state */
   GstKvsProbeFormat run_format;
   gchar *run_location;
+  gchar *run_temp_dir;
   gboolean pull;                /* reading upstream at random (pull mode) */
   GstFlowReturn pull_flow;      /* the last failed pull */
   gint spool;                   /* push mode: the bytes, as a file holds them */

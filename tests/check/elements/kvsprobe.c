@@ -531,6 +531,32 @@ GST_START_TEST (test_unwritable_sidecar)
 
 GST_END_TEST;
 
+/* Push mode keeps the stream in temp-dir: a directory that cannot hold
+ * it is one clear error, 2450, and no document. */
+GST_START_TEST (test_unkeepable_stream)
+{
+  gchar *mp4 = make_mp4 ("a.mp4", "", 30);
+  gchar *desc = g_strdup_printf ("filesrc location=%s ! queue ! kvsprobe "
+      "temp-dir=%s/missing", mp4, tmpdir);
+  GError *err = NULL;
+  gint errnum = 0;
+  Run r;
+
+  run (desc, &r);
+  fail_unless (r.error != NULL && r.result == NULL);
+  gst_message_parse_error (r.error, &err, NULL);
+  fail_unless (g_error_matches (err, GST_RESOURCE_ERROR,
+          GST_RESOURCE_ERROR_OPEN_WRITE), "%s", err->message);
+  fail_unless (kvs_error_message_parse_errnum (r.error, &errnum, NULL));
+  fail_unless_equals_int (errnum, 2450);
+  g_clear_error (&err);
+  run_clear (&r);
+  g_free (desc);
+  g_free (mp4);
+}
+
+GST_END_TEST;
+
 static Suite *
 kvsprobe_suite (void)
 {
@@ -544,6 +570,7 @@ kvsprobe_suite (void)
   tcase_add_test (tc, test_bad_input);
   tcase_add_test (tc, test_every_container);
   tcase_add_test (tc, test_unwritable_sidecar);
+  tcase_add_test (tc, test_unkeepable_stream);
   return s;
 }
 
