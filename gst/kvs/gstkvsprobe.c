@@ -22,8 +22,8 @@
  * index, the packets of its analysis), not the rest. Otherwise (after a
  * queue, or inline) it keeps the bytes that pass as a file would hold them
  * (a muxer going back to rewrite a header is followed), in an unlinked
- * temporary file in #GstKvsProbe:temp-dir, and describes them at EOS, before EOS
- * leaves it; inline, the bytes pass through unchanged.
+ * temporary file in #GstKvsProbe:temp-dir, and describes them at EOS,
+ * before EOS leaves it; inline, the bytes pass through unchanged.
  *
  * It posts one element message named `kvsprobe` and, when
  * #GstKvsProbe:json-location is set, writes the same JSON document there
