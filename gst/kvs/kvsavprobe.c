@@ -53,7 +53,8 @@ static void
 log_callback (void *avcl, int level, const char *fmt, va_list vl)
 {
   GstDebugLevel gst_level;
-  gchar *msg;
+  char line[1024];
+  int print_prefix = 1;
   gsize len;
 
   if (level > AV_LOG_DEBUG)
@@ -67,13 +68,14 @@ log_callback (void *avcl, int level, const char *fmt, va_list vl)
   if (gst_level > gst_debug_category_get_threshold (kvs_av_debug))
     return;
 
-  msg = g_strdup_vprintf (fmt, vl);
-  len = strlen (msg);
-  if (len > 0 && msg[len - 1] == '\n')
-    msg[len - 1] = '\0';
-  GST_CAT_LEVEL_LOG (kvs_av_debug, gst_level, NULL, "%s: %s",
-      avcl ? av_default_item_name (avcl) : "libav", msg);
-  g_free (msg);
+  /* libavutil formats the line, with its "[demuxer @ 0x…]" prefix */
+  if (av_log_format_line2 (avcl, level, fmt, vl, line, sizeof (line),
+          &print_prefix) < 0)
+    return;
+  len = strlen (line);
+  if (len > 0 && line[len - 1] == '\n')
+    line[len - 1] = '\0';
+  GST_CAT_LEVEL_LOG (kvs_av_debug, gst_level, NULL, "%s", line);
 }
 
 static void
