@@ -420,45 +420,30 @@ gst_kvs_probe_change_state (GstElement * element, GstStateChange transition)
 /* ---- the result --------------------------------------------------------- */
 
 /* libavformat's stopping points, as GStreamer errors with the documented
- * codes (docs/errors.md) */
+ * codes (docs/errors.md); the last row is for anything else */
 static const struct
 {
   KvsAvProbeError error;
   GstStreamError gst_code;
   KvsErrnum errnum;
+  const gchar *text;
 } probe_errors[] = {
   {KVS_AV_PROBE_ERROR_EMPTY, GST_STREAM_ERROR_TYPE_NOT_FOUND,
-      KVS_ERRNUM_PROBE_EOF},
-  {KVS_AV_PROBE_ERROR_READ, GST_STREAM_ERROR_FAILED, KVS_ERRNUM_PROBE_EOF},
+      KVS_ERRNUM_PROBE_EOF, "The stream is empty."},
+  {KVS_AV_PROBE_ERROR_READ, GST_STREAM_ERROR_FAILED, KVS_ERRNUM_PROBE_EOF,
+      "Reading the stream failed."},
   {KVS_AV_PROBE_ERROR_FORMAT, GST_STREAM_ERROR_TYPE_NOT_FOUND,
-      KVS_ERRNUM_PROBE_OPEN},
+      KVS_ERRNUM_PROBE_OPEN, "No demuxer recognises this stream's format."},
   {KVS_AV_PROBE_ERROR_HEADERS, GST_STREAM_ERROR_DEMUX,
-      KVS_ERRNUM_PROBE_STREAMINFO},
+        KVS_ERRNUM_PROBE_STREAMINFO,
+      "Could not read the stream's headers: they are missing, damaged or "
+        "cut short."},
   {KVS_AV_PROBE_ERROR_CODEC, GST_STREAM_ERROR_CODEC_NOT_FOUND,
-      KVS_ERRNUM_PROBE_CODEC},
+        KVS_ERRNUM_PROBE_CODEC,
+      "A stream's decoder cannot be set up from its parameters."},
   {KVS_AV_PROBE_ERROR_FAILED, GST_STREAM_ERROR_FAILED,
-      KVS_ERRNUM_PROBE_UNKNOWN},
+      KVS_ERRNUM_PROBE_UNKNOWN, "Could not describe the stream."},
 };
-
-static const gchar *
-probe_error_text (KvsAvProbeError e)
-{
-  switch (e) {
-    case KVS_AV_PROBE_ERROR_EMPTY:
-      return "The stream is empty.";
-    case KVS_AV_PROBE_ERROR_READ:
-      return "Reading the stream failed.";
-    case KVS_AV_PROBE_ERROR_FORMAT:
-      return "No demuxer recognises this stream's format.";
-    case KVS_AV_PROBE_ERROR_HEADERS:
-      return "Could not read the stream's headers: they are missing, "
-          "damaged or cut short.";
-    case KVS_AV_PROBE_ERROR_CODEC:
-      return "A stream's decoder cannot be set up from its parameters.";
-    default:
-      return "Could not describe the stream.";
-  }
-}
 
 static gboolean
 gst_kvs_probe_interrupted (gpointer user_data)
@@ -564,7 +549,7 @@ probe_failed:
     /* KVS_ELEMENT_ERROR, with the code taken from the table */
     gst_element_message_full_with_details (GST_ELEMENT (self),
         GST_MESSAGE_ERROR, GST_STREAM_ERROR, probe_errors[i].gst_code,
-        g_strdup (probe_error_text (err->code)),
+        g_strdup (probe_errors[i].text),
         g_strdup_printf ("%s (%" G_GUINT64_FORMAT " bytes)", err->message,
             self->size), __FILE__, GST_FUNCTION, __LINE__,
         gst_structure_new ("details", "kvs-errnum", G_TYPE_INT,

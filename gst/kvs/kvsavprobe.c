@@ -355,12 +355,26 @@ fill_stream (AVFormatContext * fmt, AVStream * st, AVCodecContext * dec,
   }
 }
 
+/* libavformat does not tell a Matroska file's DocType, which names its
+ * muxer: it is the string the EBML header (the file's first bytes) holds,
+ * as the Matroska demuxer's own probe looks for it */
+static gboolean
+is_webm (const KvsAvInput * input)
+{
+  guint8 head[64];
+  gint n = input->read (input->user_data, 0, head, sizeof (head));
+
+  return n > 0 && g_strstr_len ((const gchar *) head, n, "webm") != NULL;
+}
+
 /* FFmpeg's muxer for what the demuxer read: outMediainfo names the
  * written format as the transcoder that wrote it would */
 static const gchar *
-muxer_name (AVFormatContext * fmt, const gchar * doctype)
+muxer_name (AVFormatContext * fmt, const KvsAvInput * input)
 {
   const gchar *name = fmt->iformat->name;
+  const AVOutputFormat *ofmt;
+  gchar *first_name;
 
   if (strcmp (name, "mov,mp4,m4a,3gp,3g2,mj2") == 0) {
     AVDictionaryEntry *e = av_dict_get (fmt->metadata, "major_brand", NULL, 0);
@@ -374,10 +388,15 @@ muxer_name (AVFormatContext * fmt, const gchar * doctype)
     return "mp4";
   }
   if (strcmp (name, "matroska,webm") == 0)
-    return g_strcmp0 (doctype, "webm") == 0 ? "webm" : "matroska";
+    return is_webm (input) ? "webm" : "matroska";
   if (strcmp (name, "aac") == 0)
     return "adts";
-  return NULL;
+
+  /* else the demuxer's first name is its muxer's (mpegts, flv, mp3, wav …) */
+  first_name = g_strndup (name, strcspn (name, ","));
+  ofmt = av_guess_format (first_name, NULL, NULL);
+  g_free (first_name);
+  return ofmt ? ofmt->name : NULL;
 }
 
 /* ---- the probe ---------------------------------------------------------- */
@@ -429,24 +448,15 @@ kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
   const AVInputFormat *iformat = NULL;
   AVDictionary *opts = NULL;
   AVCodecContext **decs = NULL;
-  guint8 *iobuf, first[64];
-  gint first_len;
+  guint8 *iobuf;
   gboolean ret = FALSE;
   const gchar *url = input->url ? input->url : "";
-  gchar *doctype = NULL;
   int score, err;
   guint i;
 
   init_once ();
 
   if (input->size == 0)
-    goto empty;
-  first_len = input->read (input->user_data, 0, first, sizeof (first));
-  if (first_len < 0) {
-    reader.read_failed = TRUE;
-    return fail (error, KVS_AV_PROBE_ERROR_READ, AVERROR (EIO), "read");
-  }
-  if (first_len == 0)
     goto empty;
 
   iobuf = av_malloc (IO_BUFFER_SIZE);
@@ -526,13 +536,6 @@ kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
     }
   }
 
-  /* libavformat does not tell a Matroska file's DocType, which names its
-   * muxer in outMediainfo: it is the string the EBML header (its first
-   * bytes) holds, as the Matroska demuxer's own probe looks for it */
-  if (strcmp (fmt->iformat->name, "matroska,webm") == 0 &&
-      g_strstr_len ((const gchar *) first, first_len, "webm") != NULL)
-    doctype = g_strdup ("webm");
-
   for (i = 0; i < fmt->nb_streams; i++) {
     AVStream *st = fmt->streams[i];
     KvsMediaStream *s = kvs_media_info_add_stream (info,
@@ -542,17 +545,7 @@ kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
   }
   info->format_name = g_strdup (fmt->iformat->name);
   info->format_long_name = dup_or_null (fmt->iformat->long_name);
-  info->muxer_name = muxer_name (fmt, doctype);
-  if (info->muxer_name == NULL) {
-    /* the demuxer's first name is its muxer's (mpegts, flv, mp3, wav …) */
-    const gchar *comma = strchr (fmt->iformat->name, ',');
-    gchar *first_name = comma ? g_strndup (fmt->iformat->name,
-        comma - fmt->iformat->name) : g_strdup (fmt->iformat->name);
-    const AVOutputFormat *ofmt = av_guess_format (first_name, NULL, NULL);
-
-    info->muxer_name = ofmt ? ofmt->name : NULL;
-    g_free (first_name);
-  }
+  info->muxer_name = muxer_name (fmt, input);
   info->probe_score = fmt->probe_score;
   info->size = avio_size (fmt->pb);
   if (info->size < 0)
@@ -571,7 +564,6 @@ done:
       avcodec_free_context (&decs[i]);
     g_free (decs);
   }
-  g_free (doctype);
   if (fmt != NULL) {
     fmt->pb = NULL;
     avformat_close_input (&fmt);
