@@ -16,6 +16,10 @@
  * the way fftools/ffprobe.c's show_streams/show_format take it. Only the
  * fields the service documents are kept (kvsmedia.h). */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* memmem */
+#endif
+
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -32,6 +36,7 @@
 #include <libavutil/pixdesc.h>
 
 #include <math.h>
+#include <string.h>
 
 GST_DEBUG_CATEGORY_STATIC (kvs_av_debug);
 #define GST_CAT_DEFAULT kvs_av_debug
@@ -364,7 +369,8 @@ is_webm (const KvsAvInput * input)
   guint8 head[64];
   gint n = input->read (input->user_data, 0, head, sizeof (head));
 
-  return n > 0 && g_strstr_len ((const gchar *) head, n, "webm") != NULL;
+  /* binary bytes: the header has NULs before its DocType */
+  return n > 0 && memmem (head, n, "webm", 4) != NULL;
 }
 
 /* FFmpeg's muxer for what the demuxer read: outMediainfo names the

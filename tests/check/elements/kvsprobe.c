@@ -452,25 +452,29 @@ GST_START_TEST (test_every_container)
   {
     const gchar *file;
     const gchar *format_name;
+    const gchar *muxer_name;
     const gchar *encode;
   } cases[] = {
-    {"a.mkv", "matroska,webm", "videotestsrc num-buffers=10 ! "
+    {"a.mkv", "matroska,webm", "matroska", "videotestsrc num-buffers=10 ! "
           "video/x-raw,format=I420,width=160,height=120 ! vp8enc deadline=1 ! "
           "matroskamux"},
-    {"a.webm", "matroska,webm", "audiotestsrc num-buffers=20 ! opusenc ! "
-          "webmmux"},
-    {"a.ts", "mpegts", "videotestsrc num-buffers=10 ! "
+    {"a.webm", "matroska,webm", "webm",
+        "audiotestsrc num-buffers=20 ! opusenc ! " "webmmux"},
+    {"a.ts", "mpegts", "mpegts",
+        "videotestsrc num-buffers=10 ! "
           "video/x-raw,format=I420,width=160,height=120 ! x264enc "
           "speed-preset=ultrafast ! h264parse ! mpegtsmux"},
-    {"a.flv", "flv", "audiotestsrc num-buffers=20 ! lamemp3enc ! "
+    {"a.flv", "flv", "flv",
+        "audiotestsrc num-buffers=20 ! lamemp3enc ! "
           "mpegaudioparse ! flvmux"},
-    {"a.mp3", "mp3", "audiotestsrc num-buffers=20 ! lamemp3enc ! "
-          "mpegaudioparse"},
-    {"a.aac", "aac", "audiotestsrc num-buffers=20 ! avenc_aac ! aacparse ! "
+    {"a.mp3", "mp3", "mp3",
+        "audiotestsrc num-buffers=20 ! lamemp3enc ! " "mpegaudioparse"},
+    {"a.aac", "aac", "adts",
+        "audiotestsrc num-buffers=20 ! avenc_aac ! aacparse ! "
           "audio/mpeg,stream-format=adts"},
-    {"a.wav", "wav", "audiotestsrc num-buffers=20 ! wavenc"},
-    {"a.flac", "flac", "audiotestsrc num-buffers=20 ! flacenc"},
-    {"a.ogg", "ogg", "audiotestsrc num-buffers=20 ! vorbisenc ! oggmux"},
+    {"a.wav", "wav", "wav", "audiotestsrc num-buffers=20 ! wavenc"},
+    {"a.flac", "flac", "flac", "audiotestsrc num-buffers=20 ! flacenc"},
+    {"a.ogg", "ogg", "ogg", "audiotestsrc num-buffers=20 ! vorbisenc ! oggmux"},
   };
   guint i;
 
@@ -504,6 +508,19 @@ GST_START_TEST (test_every_container)
         (json_object_get_object_member (json_node_get_object (root),
                 "format"), "format_name"), cases[i].format_name);
     json_node_unref (root);
+
+    /* outMediainfo names the muxer: webm by the EBML DocType */
+    g_free (desc);
+    desc = g_strdup_printf ("filesrc location=%s ! kvsprobe "
+        "format=outmediainfo", path);
+    run (desc, &r);
+    root = json_from_string (result_json (&r), NULL);
+    fail_unless (root != NULL);
+    fail_unless_equals_string (json_object_get_string_member
+        (json_object_get_object_member (json_node_get_object (root),
+                "format"), "format_name"), cases[i].muxer_name);
+    json_node_unref (root);
+    run_clear (&r);
     g_free (pull_json);
     g_free (desc);
     g_free (path);
