@@ -45,6 +45,9 @@ GST_DEBUG_CATEGORY_STATIC (kvs_av_debug);
  * ffprobe */
 #define IO_BUFFER_SIZE 32768
 
+/* the first picture is looked for in this many video packets */
+#define MAX_FIRST_FRAME_PACKETS 1000
+
 GQuark
 kvs_av_probe_error_quark (void)
 {
@@ -433,6 +436,101 @@ stage_error (const Reader * r, const KvsAvInput * in, int averr,
   return stage;
 }
 
+/* An opened input: libavformat's context over our AVIOContext. */
+typedef struct
+{
+  Reader reader;
+  AVFormatContext *fmt;
+  AVIOContext *pb;
+} Opened;
+
+static void
+close_input (Opened * o)
+{
+  if (o->fmt != NULL) {
+    o->fmt->pb = NULL;
+    avformat_close_input (&o->fmt);
+  }
+  if (o->pb != NULL) {
+    av_freep (&o->pb->buffer);
+    avio_context_free (&o->pb);
+  }
+}
+
+/* Opens @input as ffprobe (and ffmpeg) open a file: the format probe,
+ * avformat_open_input with scan_all_pmts, avformat_find_stream_info. */
+static gboolean
+open_input (const KvsAvInput * input, Opened * o, GError ** error)
+{
+  const AVInputFormat *iformat = NULL;
+  AVDictionary *opts = NULL;
+  const gchar *url = input->url ? input->url : "";
+  guint8 *iobuf;
+  int score, err;
+
+  init_once ();
+  memset (o, 0, sizeof (*o));
+  o->reader.input = input;
+
+  if (input->size == 0) {
+    g_set_error (error, KVS_AV_PROBE_ERROR, KVS_AV_PROBE_ERROR_EMPTY,
+        "the input is empty");
+    return FALSE;
+  }
+
+  iobuf = av_malloc (IO_BUFFER_SIZE);
+  if (iobuf == NULL)
+    return fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
+  o->pb = avio_alloc_context (iobuf, IO_BUFFER_SIZE, 0, &o->reader,
+      reader_read, NULL, reader_seek);
+  o->fmt = avformat_alloc_context ();
+  if (o->pb == NULL || o->fmt == NULL) {
+    if (o->pb == NULL)
+      av_free (iobuf);
+    fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
+    goto failed;
+  }
+  o->fmt->pb = o->pb;
+  o->fmt->interrupt_callback.callback = interrupt_cb;
+  o->fmt->interrupt_callback.opaque = (void *) input;
+  o->fmt->io_open = io_open_refused;
+
+  /* the format probe, as avformat_open_input makes it, apart: a stream no
+   * demuxer recognises is told from one whose headers are damaged */
+  score = av_probe_input_buffer2 (o->pb, &iformat, url, o->fmt, 0, 0);
+  if (score < 0) {
+    fail (error, stage_error (&o->reader, input, score,
+            score == AVERROR_EOF ? KVS_AV_PROBE_ERROR_EMPTY :
+            KVS_AV_PROBE_ERROR_FORMAT), score, "no demuxer recognises it");
+    goto failed;
+  }
+  GST_DEBUG ("format %s, probe score %d", iformat->name, score);
+
+  av_dict_set (&opts, "scan_all_pmts", "1", 0);
+  err = avformat_open_input (&o->fmt, url, iformat, &opts);
+  av_dict_free (&opts);
+  if (err < 0) {
+    /* avformat_open_input freed the context, not the custom I/O */
+    o->fmt = NULL;
+    fail (error, stage_error (&o->reader, input, err,
+            KVS_AV_PROBE_ERROR_HEADERS), err, iformat->name);
+    goto failed;
+  }
+  o->fmt->probe_score = score;
+
+  err = avformat_find_stream_info (o->fmt, NULL);
+  if (err < 0) {
+    fail (error, stage_error (&o->reader, input, err,
+            KVS_AV_PROBE_ERROR_HEADERS), err, "stream parameters");
+    goto failed;
+  }
+  return TRUE;
+
+failed:
+  close_input (o);
+  return FALSE;
+}
+
 /**
  * kvs_av_probe:
  * @input: the bytes
@@ -448,69 +546,16 @@ stage_error (const Reader * r, const KvsAvInput * in, int averr,
 gboolean
 kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
 {
-  Reader reader = { input, 0, FALSE };
-  AVFormatContext *fmt = NULL;
-  AVIOContext *pb = NULL;
-  const AVInputFormat *iformat = NULL;
-  AVDictionary *opts = NULL;
+  Opened o;
+  AVFormatContext *fmt;
   AVCodecContext **decs = NULL;
-  guint8 *iobuf;
   gboolean ret = FALSE;
-  const gchar *url = input->url ? input->url : "";
-  int score, err;
+  int err;
   guint i;
 
-  init_once ();
-
-  if (input->size == 0)
-    goto empty;
-
-  iobuf = av_malloc (IO_BUFFER_SIZE);
-  if (iobuf == NULL)
-    return fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
-  pb = avio_alloc_context (iobuf, IO_BUFFER_SIZE, 0, &reader, reader_read,
-      NULL, reader_seek);
-  fmt = avformat_alloc_context ();
-  if (pb == NULL || fmt == NULL) {
-    if (pb == NULL)
-      av_free (iobuf);
-    fail (error, KVS_AV_PROBE_ERROR_FAILED, AVERROR (ENOMEM), "alloc");
-    goto done;
-  }
-  fmt->pb = pb;
-  fmt->interrupt_callback.callback = interrupt_cb;
-  fmt->interrupt_callback.opaque = (void *) input;
-  fmt->io_open = io_open_refused;
-
-  /* the format probe, as avformat_open_input makes it, apart: a stream no
-   * demuxer recognises is told from one whose headers are damaged */
-  score = av_probe_input_buffer2 (pb, &iformat, url, fmt, 0, 0);
-  if (score < 0) {
-    fail (error, stage_error (&reader, input, score,
-            score == AVERROR_EOF ? KVS_AV_PROBE_ERROR_EMPTY :
-            KVS_AV_PROBE_ERROR_FORMAT), score, "no demuxer recognises it");
-    goto done;
-  }
-  GST_DEBUG ("format %s, probe score %d", iformat->name, score);
-
-  av_dict_set (&opts, "scan_all_pmts", "1", 0);
-  err = avformat_open_input (&fmt, url, iformat, &opts);
-  av_dict_free (&opts);
-  if (err < 0) {
-    /* avformat_open_input freed the context, not the custom I/O */
-    fmt = NULL;
-    fail (error, stage_error (&reader, input, err, KVS_AV_PROBE_ERROR_HEADERS),
-        err, iformat->name);
-    goto done;
-  }
-  fmt->probe_score = score;
-
-  err = avformat_find_stream_info (fmt, NULL);
-  if (err < 0) {
-    fail (error, stage_error (&reader, input, err, KVS_AV_PROBE_ERROR_HEADERS),
-        err, "stream parameters");
-    goto done;
-  }
+  if (!open_input (input, &o, error))
+    return FALSE;
+  fmt = o.fmt;
 
   /* bind a decoder to each stream, as ffprobe does; one that cannot be
    * opened is a file ffprobe gives up on */
@@ -536,7 +581,7 @@ kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
     }
     if (err < 0) {
       g_set_error (error, KVS_AV_PROBE_ERROR,
-          stage_error (&reader, input, err, KVS_AV_PROBE_ERROR_CODEC),
+          stage_error (&o.reader, input, err, KVS_AV_PROBE_ERROR_CODEC),
           "stream %u: the %s decoder cannot be opened", i, codec->name);
       goto done;
     }
@@ -566,25 +611,119 @@ kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info, GError ** error)
 
 done:
   if (decs != NULL) {
-    for (i = 0; fmt != NULL && i < fmt->nb_streams; i++)
+    for (i = 0; i < fmt->nb_streams; i++)
       avcodec_free_context (&decs[i]);
     g_free (decs);
   }
-  if (fmt != NULL) {
-    fmt->pb = NULL;
-    avformat_close_input (&fmt);
-  }
-  if (pb != NULL) {
-    av_freep (&pb->buffer);
-    avio_context_free (&pb);
-  }
+  close_input (&o);
   return ret;
+}
 
-  /* ERRORS */
-empty:
-  {
-    g_set_error (error, KVS_AV_PROBE_ERROR, KVS_AV_PROBE_ERROR_EMPTY,
-        "the input is empty");
-    return FALSE;
+/* ---- the timeline ------------------------------------------------------- */
+
+static gboolean
+first_frame (AVFormatContext * fmt, int idx, gint64 * pts_us)
+{
+  AVStream *st = fmt->streams[idx];
+  const AVCodec *codec = avcodec_find_decoder (st->codecpar->codec_id);
+  AVCodecContext *dec = NULL;
+  AVPacket *pkt = av_packet_alloc ();
+  AVFrame *frame = av_frame_alloc ();
+  gboolean found = FALSE, eof = FALSE;
+  guint packets = 0;
+
+  if (codec == NULL || pkt == NULL || frame == NULL)
+    goto done;
+  dec = avcodec_alloc_context3 (codec);
+  if (dec == NULL || avcodec_parameters_to_context (dec, st->codecpar) < 0)
+    goto done;
+  dec->pkt_timebase = st->time_base;
+  /* the first picture sooner: frame threads hold it back */
+  dec->thread_count = 1;
+  if (avcodec_open2 (dec, codec, NULL) < 0)
+    goto done;
+
+  while (!found && packets < MAX_FIRST_FRAME_PACKETS) {
+    int err;
+
+    if (!eof) {
+      err = av_read_frame (fmt, pkt);
+      if (err < 0) {
+        eof = TRUE;
+        err = avcodec_send_packet (dec, NULL);
+      } else if (pkt->stream_index != idx) {
+        av_packet_unref (pkt);
+        continue;
+      } else {
+        packets++;
+        err = avcodec_send_packet (dec, pkt);
+        av_packet_unref (pkt);
+      }
+      if (err < 0 && err != AVERROR (EAGAIN) && err != AVERROR_INVALIDDATA)
+        break;
+    }
+    err = avcodec_receive_frame (dec, frame);
+    if (err == 0) {
+      if (frame->best_effort_timestamp != AV_NOPTS_VALUE) {
+        *pts_us = av_rescale_q (frame->best_effort_timestamp, st->time_base,
+            AV_TIME_BASE_Q);
+        found = TRUE;
+      }
+      av_frame_unref (frame);
+    } else if (err == AVERROR_EOF || (eof && err == AVERROR (EAGAIN))) {
+      break;
+    }
   }
+
+done:
+  avcodec_free_context (&dec);
+  av_frame_free (&frame);
+  av_packet_free (&pkt);
+  return found;
+}
+
+/**
+ * kvs_av_timeline:
+ * @input: the bytes
+ * @timeline: filled with ffmpeg's timeline of @input
+ * @error: where a failure goes, in %KVS_AV_PROBE_ERROR
+ *
+ * What ffmpeg's `-ss` counts from: the file's start (the format's
+ * start_time: its streams' earliest timestamp, edit lists applied), its
+ * duration, and the timestamp of the first picture its video decoder
+ * gives (decoding from the file's start, as ffmpeg does).
+ *
+ * Returns: whether @timeline was filled (FALSE without a video stream)
+ */
+gboolean
+kvs_av_timeline (const KvsAvInput * input, KvsAvTimeline * timeline,
+    GError ** error)
+{
+  Opened o;
+  int idx;
+  gboolean ret = FALSE;
+
+  if (!open_input (input, &o, error))
+    return FALSE;
+
+  timeline->start_us = o.fmt->start_time != AV_NOPTS_VALUE ?
+      o.fmt->start_time : 0;
+  timeline->duration_us = o.fmt->duration != AV_NOPTS_VALUE ?
+      o.fmt->duration : -1;
+  idx = av_find_best_stream (o.fmt, AVMEDIA_TYPE_VIDEO, -1, -1, NULL, 0);
+  if (idx < 0) {
+    g_set_error (error, KVS_AV_PROBE_ERROR, KVS_AV_PROBE_ERROR_CODEC,
+        "no video stream");
+  } else if (!first_frame (o.fmt, idx, &timeline->first_frame_us)) {
+    g_set_error (error, KVS_AV_PROBE_ERROR,
+        stage_error (&o.reader, input, 0, KVS_AV_PROBE_ERROR_CODEC),
+        "no picture decoded");
+  } else {
+    GST_DEBUG ("start %" G_GINT64_FORMAT " us, first picture at %"
+        G_GINT64_FORMAT " us, duration %" G_GINT64_FORMAT " us",
+        timeline->start_us, timeline->first_frame_us, timeline->duration_us);
+    ret = TRUE;
+  }
+  close_input (&o);
+  return ret;
 }

@@ -67,5 +67,22 @@ typedef struct
 gboolean kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info,
     GError ** error);
 
+/**
+ * KvsAvTimeline:
+ * @start_us: the file's start, as ffmpeg's `-ss` counts from it (the
+ *   format's start_time; 0 when unknown), in microseconds
+ * @first_frame_us: the first picture's timestamp, on the same clock
+ * @duration_us: the file's duration from its start, or -1
+ */
+typedef struct
+{
+  gint64 start_us;
+  gint64 first_frame_us;
+  gint64 duration_us;
+} KvsAvTimeline;
+
+gboolean kvs_av_timeline (const KvsAvInput * input, KvsAvTimeline * timeline,
+    GError ** error);
+
 G_END_DECLS
 #endif /* __KVS_AV_PROBE_H__ */
