@@ -18,6 +18,7 @@
 #include "kvsimage.h"
 
 #include <gst/app/app.h>
+#include <math.h>
 #include <string.h>
 
 struct _KvsImageEncoder
@@ -170,4 +171,193 @@ kvs_image_blit (GstVideoFrame * dst, const GstVideoFrame * src, guint x,
     for (row = 0; row < h; row++)
       memcpy (d + (py + row) * ds + px * ps, s + row * ss, w * ps);
   }
+}
+
+/**
+ * kvs_image_orientation_swaps:
+ * @method: an orientation
+ *
+ * Returns: whether @method turns the picture a quarter (width and height
+ *   swap)
+ */
+gboolean
+kvs_image_orientation_swaps (GstVideoOrientationMethod method)
+{
+  switch (method) {
+    case GST_VIDEO_ORIENTATION_90R:
+    case GST_VIDEO_ORIENTATION_90L:
+    case GST_VIDEO_ORIENTATION_UL_LR:
+    case GST_VIDEO_ORIENTATION_UR_LL:
+      return TRUE;
+    default:
+      return FALSE;
+  }
+}
+
+/**
+ * kvs_image_orient:
+ * @dst: a frame of @src's format, its width and height swapped when
+ *   @method turns it a quarter
+ * @src: a frame of a planar or packed format whose planes each hold one
+ *   component, subsampled alike both ways (I420, Y444, RGB, GRAY8)
+ * @method: how to turn (or mirror) it
+ *
+ * Writes @src turned by @method into @dst, plane by plane.
+ */
+void
+kvs_image_orient (GstVideoFrame * dst, const GstVideoFrame * src,
+    GstVideoOrientationMethod method)
+{
+  guint p;
+
+  for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (src); p++) {
+    gint sw = GST_VIDEO_FRAME_COMP_WIDTH (src, p);
+    gint sh = GST_VIDEO_FRAME_COMP_HEIGHT (src, p);
+    gint dw = GST_VIDEO_FRAME_COMP_WIDTH (dst, p);
+    gint dh = GST_VIDEO_FRAME_COMP_HEIGHT (dst, p);
+    gint ps = GST_VIDEO_FRAME_COMP_PSTRIDE (src, p);
+    const guint8 *s = GST_VIDEO_FRAME_PLANE_DATA (src, p);
+    guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (dst, p);
+    gint ss = GST_VIDEO_FRAME_PLANE_STRIDE (src, p);
+    gint ds = GST_VIDEO_FRAME_PLANE_STRIDE (dst, p);
+    gint x, y;
+
+    for (y = 0; y < dh; y++) {
+      guint8 *row = d + y * ds;
+
+      for (x = 0; x < dw; x++) {
+        gint sx, sy;
+
+        switch (method) {
+          case GST_VIDEO_ORIENTATION_90R:
+            sx = y;
+            sy = sh - 1 - x;
+            break;
+          case GST_VIDEO_ORIENTATION_180:
+            sx = sw - 1 - x;
+            sy = sh - 1 - y;
+            break;
+          case GST_VIDEO_ORIENTATION_90L:
+            sx = sw - 1 - y;
+            sy = x;
+            break;
+          case GST_VIDEO_ORIENTATION_HORIZ:
+            sx = sw - 1 - x;
+            sy = y;
+            break;
+          case GST_VIDEO_ORIENTATION_VERT:
+            sx = x;
+            sy = sh - 1 - y;
+            break;
+          case GST_VIDEO_ORIENTATION_UL_LR:
+            sx = y;
+            sy = x;
+            break;
+          case GST_VIDEO_ORIENTATION_UR_LL:
+            sx = sw - 1 - y;
+            sy = sh - 1 - x;
+            break;
+          default:
+            sx = x;
+            sy = y;
+            break;
+        }
+        memcpy (row + x * ps, s + sy * ss + sx * ps, ps);
+      }
+    }
+  }
+}
+
+/**
+ * kvs_image_expand_range:
+ * @frame: a planar YUV frame (I420, Y42B, Y444) in limited range (luma
+ *   16–235, chroma 16–240)
+ *
+ * Stretches @frame to full range (0–255), in place, as JFIF wants it.
+ */
+void
+kvs_image_expand_range (GstVideoFrame * frame)
+{
+  guint8 luma[256], chroma[256];
+  guint p;
+  gint v;
+
+  for (v = 0; v < 256; v++) {
+    luma[v] = CLAMP ((gint) floor ((v - 16) * 255.0 / 219.0 + 0.5), 0, 255);
+    chroma[v] = CLAMP ((gint) floor ((v - 128) * 255.0 / 224.0 + 128.5), 0,
+        255);
+  }
+  for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (frame); p++) {
+    const guint8 *lut = p == 0 ? luma : chroma;
+    gint w = GST_VIDEO_FRAME_COMP_WIDTH (frame, p);
+    gint h = GST_VIDEO_FRAME_COMP_HEIGHT (frame, p);
+    gint stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
+    guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+    gint x, y;
+
+    for (y = 0; y < h; y++)
+      for (x = 0; x < w; x++)
+        d[y * stride + x] = lut[d[y * stride + x]];
+  }
+}
+
+/**
+ * kvs_image_pad_blocks:
+ * @info: @raw's format, a planar YUV one
+ * @raw: (transfer none): one frame
+ *
+ * A JPEG encoder reads whole blocks: rows as long as the next multiple of
+ * 16 luma (8 chroma) samples, read straight from the frame by jpegenc,
+ * so a width that is not such a multiple would fill the right edge's
+ * blocks with the start of the next row (and, on the last row, past the
+ * frame). This copies @raw with its rows that long, each padded with its
+ * last sample, as JPEG encoders pad.
+ *
+ * Returns: (transfer full): the padded frame, with a #GstVideoMeta saying
+ *   its strides
+ */
+GstBuffer *
+kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw)
+{
+  GstVideoInfo padded = *info;
+  GstVideoFrame in, out;
+  GstBuffer *buf;
+  gsize offset = 0;
+  guint p;
+
+  for (p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++) {
+    gint w = GST_VIDEO_INFO_COMP_WIDTH (info, p);
+    gint h = GST_VIDEO_INFO_COMP_HEIGHT (info, p);
+    gint stride = p == 0 ? GST_ROUND_UP_16 (w) : GST_ROUND_UP_8 (w);
+
+    GST_VIDEO_INFO_PLANE_STRIDE (&padded, p) = stride;
+    GST_VIDEO_INFO_PLANE_OFFSET (&padded, p) = offset;
+    offset += (gsize) stride *h;
+  }
+  GST_VIDEO_INFO_SIZE (&padded) = offset;
+
+  buf = gst_buffer_new_allocate (NULL, offset, NULL);
+  gst_buffer_add_video_meta_full (buf, GST_VIDEO_FRAME_FLAG_NONE,
+      GST_VIDEO_INFO_FORMAT (&padded), GST_VIDEO_INFO_WIDTH (&padded),
+      GST_VIDEO_INFO_HEIGHT (&padded), GST_VIDEO_INFO_N_PLANES (&padded),
+      padded.offset, padded.stride);
+  gst_video_frame_map (&in, info, raw, GST_MAP_READ);
+  gst_video_frame_map (&out, &padded, buf, GST_MAP_WRITE);
+  for (p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++) {
+    gint w = GST_VIDEO_FRAME_COMP_WIDTH (&in, p);
+    gint h = GST_VIDEO_FRAME_COMP_HEIGHT (&in, p);
+    gint ss = GST_VIDEO_FRAME_PLANE_STRIDE (&in, p);
+    gint ds = GST_VIDEO_FRAME_PLANE_STRIDE (&out, p);
+    const guint8 *s = GST_VIDEO_FRAME_PLANE_DATA (&in, p);
+    guint8 *d = GST_VIDEO_FRAME_PLANE_DATA (&out, p);
+    gint y;
+
+    for (y = 0; y < h; y++) {
+      memcpy (d + y * ds, s + y * ss, w);
+      memset (d + y * ds + w, s[y * ss + w - 1], ds - w);
+    }
+  }
+  gst_video_frame_unmap (&out);
+  gst_video_frame_unmap (&in);
+  return buf;
 }

@@ -26,5 +26,14 @@ void kvs_image_encoder_free (KvsImageEncoder * enc);
 void kvs_image_blit (GstVideoFrame * dst, const GstVideoFrame * src,
     guint x, guint y);
 
+void kvs_image_expand_range (GstVideoFrame * frame);
+
+GstBuffer *kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw);
+
+gboolean kvs_image_orientation_swaps (GstVideoOrientationMethod method);
+
+void kvs_image_orient (GstVideoFrame * dst, const GstVideoFrame * src,
+    GstVideoOrientationMethod method);
+
 G_END_DECLS
 #endif /* __KVS_IMAGE_H__ */
