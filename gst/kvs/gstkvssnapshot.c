@@ -12,13 +12,25 @@
  * @title: kvssnapshot
  *
  * kvssnapshot takes raw video anywhere in a pipeline and writes still
- * images of it: the service's snapshots (`times`: one image per time,
- * the frame displayed then), sampled snapshots (`interval` and `count`:
+ * images of it: the service's snapshots (`times`: one image per time),
+ * sampled snapshots (`interval` and `count`:
  * every N seconds from `start`) and sprite sheets (`columns` × `rows`
  * tiles of `tile-width` × `tile-height`, every `interval` seconds, as many
  * sheets as the stream needs), with a WebVTT thumbnails track for players.
  * It converts and scales internally and encodes with GStreamer's JPEG or
  * PNG encoder.
+ *
+ * The images are ffmpeg's (`ffmpeg -ss T -i FILE -frames:v 1`):
+ *
+ * - Time is ffmpeg's: T seconds after the file's start (the container's
+ *   start time, edit lists applied), and the frame for T is the first one
+ *   at or after it. When the pipeline reads a local file, kvssnapshot
+ *   reads its start and its first picture's time with libavformat and
+ *   libavcodec; otherwise times are the segment's stream time.
+ * - JPEG is JFIF (full-range BT.601 YCbCr) and PNG RGB, both converted
+ *   from the stream's colorimetry (untagged streams as ffmpeg reads them).
+ * - Images are upright, as the stream's image-orientation tag says, unless
+ *   #GstKvsSnapshot:autorotate is false; sizes are the displayed picture's.
  *
  * When upstream can seek, it jumps to each next target instead of
  * decoding everything in between (accurate seeks for times and intervals,
@@ -33,7 +45,7 @@
  * | kvssnapshot-file | fileindex | gint | the image's (or sheet's) number, from 0 |
  * | kvssnapshot-file | location | gchararray | its path |
  * | kvssnapshot-file | filesize | guint64 | its size in bytes |
- * | kvssnapshot-file | timestamp | GstClockTime | the captured frame's stream time (a sheet's first tile) |
+ * | kvssnapshot-file | timestamp | GstClockTime | the captured frame's time, on that timeline (a sheet's first tile) |
  * | kvssnapshot | snapshot-num | gint | images (or tiles) written |
  * | kvssnapshot | json | gchararray | the document, as in the sidecar |
  * | kvssnapshot | location | gchararray | the sidecar's path (only when written) |
@@ -41,7 +53,7 @@
  * Errors carry the documented code: 2333 when no mode is set (no times,
  * no interval), 2335 without a location, 2315 for a location that is not
  * a printf pattern with one number, 2337 for a time past the stream's
- * end, 2302 when the encoder fails, 2324 when a file cannot be written.
+ * end (or after its last frame's start), 2302 when the encoder fails, 2324 when a file cannot be written.
  *
  * ## Example launch lines
  * |[
@@ -58,18 +70,25 @@
 
 #include "gstkvssnapshot.h"
 #include "kvserrors.h"
+#include "kvsavprobe.h"
 #include "kvsfiles.h"
 #include "kvsimage.h"
 #include "kvsresult.h"
 
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (gst_kvs_snapshot_debug);
 #define GST_CAT_DEFAULT gst_kvs_snapshot_debug
 
-#define SINK_FORMATS "{ I420, YV12, NV12, NV21, YUY2, UYVY, Y42B, Y444, " \
-    "RGB, BGR, RGBx, BGRx, xRGB, xBGR, RGBA, BGRA, ARGB, ABGR, GRAY8 }"
+/* every raw format GstVideoConverter reads: 10-bit HDR phone video,
+ * 4:2:2 and 4:4:4 broadcast, RGB screen captures */
+#define SINK_FORMATS GST_VIDEO_FORMATS_ALL
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS,
@@ -85,10 +104,11 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
 #define DEFAULT_TILE_HEIGHT 90
 #define DEFAULT_LOCATION NULL
 #define DEFAULT_FORMAT GST_KVS_SNAPSHOT_FORMAT_JPEG
-#define DEFAULT_QUALITY 85
+#define DEFAULT_QUALITY 90
 #define DEFAULT_WIDTH 0
 #define DEFAULT_HEIGHT 0
 #define DEFAULT_ACCURATE FALSE
+#define DEFAULT_AUTOROTATE TRUE
 
 /* seek ahead rather than wait when the next target is this far (at
  * first: it grows when key-unit seeks land behind where they started, in a
@@ -102,6 +122,15 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
  * snaps to the audio frame before it and delivers the previous GOP's last
  * frame, a whole GOP decoded for the wrong picture. */
 #define KEY_UNIT_BIAS (50 * GST_MSECOND)
+
+/* An accurate seek goes this much before its target: the frame at the
+ * target must come out, whatever the demuxer rounds. */
+#define ACCURATE_SEEK_MARGIN (100 * GST_MSECOND)
+
+/* ffmpeg compares a time with a frame's in the stream's time base: a
+ * frame stored half a millisecond early (Matroska and FLV count
+ * milliseconds) is still the frame at that time. */
+#define TIME_TOLERANCE (GST_MSECOND / 2)
 
 enum
 {
@@ -120,6 +149,7 @@ enum
   PROP_WIDTH,
   PROP_HEIGHT,
   PROP_ACCURATE,
+  PROP_AUTOROTATE,
   PROP_JSON_LOCATION,
   PROP_VTT_LOCATION,
 };
@@ -242,6 +272,13 @@ gst_kvs_snapshot_class_init (GstKvsSnapshotClass * klass)
           "Sprites: seek accurately instead of to key frames", DEFAULT_ACCURATE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  g_object_class_install_property (gobject_class, PROP_AUTOROTATE,
+      g_param_spec_boolean ("autorotate", "Autorotate",
+          "Turn images upright as the stream's orientation (image-orientation "
+          "tag, a display matrix) says, as ffmpeg does; false keeps the coded "
+          "orientation", DEFAULT_AUTOROTATE,
+          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+          GST_PARAM_MUTABLE_READY));
   install_string (gobject_class, PROP_JSON_LOCATION, "json-location",
       "Path of the sidecar JSON file written at EOS (none: message only)");
   install_string (gobject_class, PROP_VTT_LOCATION, "vtt-location",
@@ -277,6 +314,7 @@ gst_kvs_snapshot_init (GstKvsSnapshot * self)
   self->format = DEFAULT_FORMAT;
   self->quality = DEFAULT_QUALITY;
   self->accurate = DEFAULT_ACCURATE;
+  self->autorotate = DEFAULT_AUTOROTATE;
   self->captured = g_array_new (FALSE, TRUE, sizeof (KvsCapture));
   self->sheets = g_array_new (FALSE, TRUE, sizeof (KvsCapture));
 
@@ -376,6 +414,9 @@ gst_kvs_snapshot_set_property (GObject * object, guint prop_id,
     case PROP_ACCURATE:
       self->accurate = g_value_get_boolean (value);
       break;
+    case PROP_AUTOROTATE:
+      self->autorotate = g_value_get_boolean (value);
+      break;
     case PROP_JSON_LOCATION:
       g_free (self->json_location);
       self->json_location = g_value_dup_string (value);
@@ -440,6 +481,9 @@ gst_kvs_snapshot_get_property (GObject * object, guint prop_id,
       break;
     case PROP_ACCURATE:
       g_value_set_boolean (value, self->accurate);
+      break;
+    case PROP_AUTOROTATE:
+      g_value_set_boolean (value, self->autorotate);
       break;
     case PROP_JSON_LOCATION:
       g_value_set_string (value, self->json_location);
@@ -546,6 +590,7 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
   self->run.width = self->width;
   self->run.height = self->height;
   self->run.accurate = self->accurate;
+  self->run.autorotate = self->autorotate;
   self->run.json_location = g_strdup (self->json_location);
   self->run.vtt_location = g_strdup (self->vtt_location);
   GST_OBJECT_UNLOCK (self);
@@ -565,6 +610,11 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
   self->key_unit_seek = FALSE;
   self->landing = FALSE;
   self->failed = FALSE;
+  self->orientation = GST_VIDEO_ORIENTATION_IDENTITY;
+  self->have_timeline = FALSE;
+  self->anchored = FALSE;
+  self->pts_offset = 0;
+  self->av_duration = GST_CLOCK_TIME_NONE;
 
   if (!times_ok)
     goto bad_times;
@@ -643,18 +693,51 @@ gst_kvs_snapshot_stop (GstBaseSink * sink)
   return TRUE;
 }
 
+/* The stream's colours as ffmpeg reads them. What the caps say, field by
+ * field (GStreamer replaces a colorimetry with an unknown field by its
+ * default for the size, dropping a full range the decoder gave), and for
+ * what they do not say ffmpeg's defaults: BT.601, limited range. */
 static gboolean
 gst_kvs_snapshot_set_caps (GstBaseSink * sink, GstCaps * caps)
 {
   GstKvsSnapshot *self = GST_KVS_SNAPSHOT (sink);
+  GstVideoColorimetry *c = &self->in_info.colorimetry, given;
+  const gchar *s;
 
-  return gst_video_info_from_caps (&self->in_info, caps);
+  if (!gst_video_info_from_caps (&self->in_info, caps))
+    return FALSE;
+  if (!GST_VIDEO_INFO_IS_YUV (&self->in_info))
+    return TRUE;
+  s = gst_structure_get_string (gst_caps_get_structure (caps, 0),
+      "colorimetry");
+  if (s == NULL || !gst_video_colorimetry_from_string (&given, s))
+    memset (&given, 0, sizeof (given));
+  c->range = given.range != GST_VIDEO_COLOR_RANGE_UNKNOWN ? given.range :
+      GST_VIDEO_COLOR_RANGE_16_235;
+  c->matrix = given.matrix != GST_VIDEO_COLOR_MATRIX_UNKNOWN &&
+      given.matrix != GST_VIDEO_COLOR_MATRIX_RGB ? given.matrix :
+      GST_VIDEO_COLOR_MATRIX_BT601;
+  if (given.transfer != GST_VIDEO_TRANSFER_UNKNOWN)
+    c->transfer = given.transfer;
+  if (given.primaries != GST_VIDEO_COLOR_PRIMARIES_UNKNOWN)
+    c->primaries = given.primaries;
+  GST_DEBUG_OBJECT (self, "colours: matrix %d, range %d (caps: %s)",
+      c->matrix, c->range, GST_STR_NULL (s));
+  return TRUE;
 }
 
 /* ---- images ------------------------------------------------------------- */
 
+static GstVideoOrientationMethod
+orientation (GstKvsSnapshot * self)
+{
+  return self->run.autorotate ? self->orientation :
+      GST_VIDEO_ORIENTATION_IDENTITY;
+}
+
 /* The snapshot size: both given, or one from the other by the display
- * aspect ratio, or the source's; even, for 4:2:0. */
+ * aspect ratio, or the source's; of the picture as displayed (turned
+ * upright); even, for 4:2:0. */
 static void
 snapshot_size (GstKvsSnapshot * self, guint * w, guint * h)
 {
@@ -662,6 +745,16 @@ snapshot_size (GstKvsSnapshot * self, guint * w, guint * h)
   gint ih = GST_VIDEO_INFO_HEIGHT (&self->in_info);
   gint pn = MAX (GST_VIDEO_INFO_PAR_N (&self->in_info), 1);
   gint pd = MAX (GST_VIDEO_INFO_PAR_D (&self->in_info), 1);
+
+  if (kvs_image_orientation_swaps (orientation (self))) {
+    gint t = iw;
+
+    iw = ih;
+    ih = t;
+    t = pn;
+    pn = pd;
+    pd = t;
+  }
 
   *w = self->run.width;
   *h = self->run.height;
@@ -677,41 +770,112 @@ snapshot_size (GstKvsSnapshot * self, guint * w, guint * h)
   *h = MAX (GST_ROUND_UP_2 (*h), 2);
 }
 
+/* A JPEG's sampling is the stream's, as ffmpeg's JPEG encoder keeps it:
+ * 4:2:0 (and for grey), 4:2:2, or 4:4:4 (and for RGB). A 4:2:2 picture
+ * turned a quarter would have its chroma halved the other way: 4:4:4. */
 static GstVideoFormat
-image_format (GstKvsSnapshot * self)
+jpeg_format (GstKvsSnapshot * self)
 {
-  return self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG ?
-      GST_VIDEO_FORMAT_I420 : GST_VIDEO_FORMAT_RGB;
+  const GstVideoFormatInfo *finfo = self->in_info.finfo;
+
+  if (GST_VIDEO_FORMAT_INFO_IS_RGB (finfo))
+    return GST_VIDEO_FORMAT_Y444;
+  if (!GST_VIDEO_FORMAT_INFO_IS_YUV (finfo) ||
+      GST_VIDEO_FORMAT_INFO_N_COMPONENTS (finfo) < 3)
+    return GST_VIDEO_FORMAT_I420;
+  if (GST_VIDEO_FORMAT_INFO_W_SUB (finfo, 1) == 0 &&
+      GST_VIDEO_FORMAT_INFO_H_SUB (finfo, 1) == 0)
+    return GST_VIDEO_FORMAT_Y444;
+  if (GST_VIDEO_FORMAT_INFO_W_SUB (finfo, 1) == 1 &&
+      GST_VIDEO_FORMAT_INFO_H_SUB (finfo, 1) == 0)
+    return kvs_image_orientation_swaps (orientation (self)) ?
+        GST_VIDEO_FORMAT_Y444 : GST_VIDEO_FORMAT_Y42B;
+  return GST_VIDEO_FORMAT_I420;
 }
 
-/* @buf converted and scaled to a new buffer of @w x @h */
+/* The images' raw format: JPEG's is JFIF's YCbCr, full range with
+ * BT.601's matrix (what every JPEG decoder assumes), PNG's sRGB. The
+ * stream's own transfer and primaries are kept: the colours are converted
+ * between matrices and ranges, not between gamuts, as ffmpeg does. */
+static void
+image_info (GstKvsSnapshot * self, GstVideoInfo * info, guint w, guint h)
+{
+  if (self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG) {
+    gst_video_info_set_format (info, jpeg_format (self), w, h);
+    info->colorimetry.range = GST_VIDEO_COLOR_RANGE_0_255;
+    info->colorimetry.matrix = GST_VIDEO_COLOR_MATRIX_BT601;
+    /* the stream's chroma samples as they are, as ffmpeg writes them:
+     * moved to JPEG's sites they would be resampled, and blurred */
+    info->chroma_site = self->in_info.chroma_site;
+  } else {
+    gst_video_info_set_format (info, GST_VIDEO_FORMAT_RGB, w, h);
+  }
+  info->colorimetry.transfer = self->in_info.colorimetry.transfer;
+  info->colorimetry.primaries = self->in_info.colorimetry.primaries;
+  /* the converter wants the rates alike; the images have none */
+  GST_VIDEO_INFO_FPS_N (info) = GST_VIDEO_INFO_FPS_N (&self->in_info);
+  GST_VIDEO_INFO_FPS_D (info) = GST_VIDEO_INFO_FPS_D (&self->in_info);
+}
+
+/* @buf converted and scaled to a new buffer of @w x @h, as displayed:
+ * scaled in the coded orientation, then turned. For JPEG the converter
+ * keeps the stream's range, which is then stretched to full range here:
+ * GstVideoConverter 1.22 takes its fast path between two YUV formats of
+ * one matrix and ignores their ranges. */
 static GstBuffer *
 convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
     GstVideoInfo * out_info)
 {
+  GstVideoOrientationMethod method = orientation (self);
+  gboolean swaps = kvs_image_orientation_swaps (method), expand;
+  GstVideoInfo coded_info;
   GstVideoFrame in, out;
   GstVideoConverter *conv;
   GstBuffer *res;
 
-  gst_video_info_set_format (out_info, image_format (self), w, h);
-  /* the converter wants the rates alike; the images have none */
-  GST_VIDEO_INFO_FPS_N (out_info) = GST_VIDEO_INFO_FPS_N (&self->in_info);
-  GST_VIDEO_INFO_FPS_D (out_info) = GST_VIDEO_INFO_FPS_D (&self->in_info);
-  res = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (out_info), NULL);
+  image_info (self, out_info, w, h);
+  image_info (self, &coded_info, swaps ? h : w, swaps ? w : h);
+  expand = GST_VIDEO_INFO_IS_YUV (&coded_info) &&
+      self->in_info.colorimetry.range != GST_VIDEO_COLOR_RANGE_0_255;
+  if (expand)
+    coded_info.colorimetry.range = GST_VIDEO_COLOR_RANGE_16_235;
+  res = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&coded_info), NULL);
   if (!gst_video_frame_map (&in, &self->in_info, buf, GST_MAP_READ)) {
     gst_buffer_unref (res);
     return NULL;
   }
-  gst_video_frame_map (&out, out_info, res, GST_MAP_WRITE);
-  conv = gst_video_converter_new (&self->in_info, out_info, NULL);
+  gst_video_frame_map (&out, &coded_info, res, GST_MAP_WRITE);
+  /* chroma resampled (4:2:2 into 4:4:4) bicubically, as ffmpeg's scaler */
+  conv = gst_video_converter_new (&self->in_info, &coded_info,
+      gst_structure_new ("GstVideoConverter",
+          GST_VIDEO_CONVERTER_OPT_CHROMA_RESAMPLER_METHOD,
+          GST_TYPE_VIDEO_RESAMPLER_METHOD, GST_VIDEO_RESAMPLER_METHOD_CUBIC,
+          NULL));
   if (conv != NULL) {
     gst_video_converter_frame (conv, &in, &out);
     gst_video_converter_free (conv);
+    if (expand)
+      kvs_image_expand_range (&out);
   }
   gst_video_frame_unmap (&out);
   gst_video_frame_unmap (&in);
-  if (conv == NULL)
-    gst_clear_buffer (&res);
+  if (conv == NULL) {
+    gst_buffer_unref (res);
+    return NULL;
+  }
+
+  if (method != GST_VIDEO_ORIENTATION_IDENTITY) {
+    GstBuffer *turned = gst_buffer_new_allocate (NULL,
+        GST_VIDEO_INFO_SIZE (out_info), NULL);
+
+    gst_video_frame_map (&in, &coded_info, res, GST_MAP_READ);
+    gst_video_frame_map (&out, out_info, turned, GST_MAP_WRITE);
+    kvs_image_orient (&out, &in, method);
+    gst_video_frame_unmap (&out);
+    gst_video_frame_unmap (&in);
+    gst_buffer_unref (res);
+    res = turned;
+  }
   return res;
 }
 
@@ -727,7 +891,14 @@ write_image (GstKvsSnapshot * self, GstBuffer * raw,
   gchar *shown;
   gboolean ok;
 
-  img = kvs_image_encoder_encode (self->encoder, info, raw, &err);
+  if (self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG) {
+    GstBuffer *padded = kvs_image_pad_blocks (info, raw);
+
+    img = kvs_image_encoder_encode (self->encoder, info, padded, &err);
+    gst_buffer_unref (padded);
+  } else {
+    img = kvs_image_encoder_encode (self->encoder, info, raw, &err);
+  }
   if (img == NULL)
     goto encode_failed;
 
@@ -820,18 +991,18 @@ capture (GstKvsSnapshot * self, GstBuffer * buf, guint k, GstClockTime ts)
     KvsCapture c = { k, NULL, 0, ts };
 
     if (self->sheet == NULL) {
-      gst_video_info_set_format (&self->sheet_info, image_format (self),
-          cols * tw, self->run.rows * th);
+      image_info (self, &self->sheet_info, cols * tw, self->run.rows * th);
       self->sheet = gst_buffer_new_allocate (NULL,
           GST_VIDEO_INFO_SIZE (&self->sheet_info), NULL);
       /* black */
       gst_video_frame_map (&sheet, &self->sheet_info, self->sheet,
           GST_MAP_WRITE);
-      if (image_format (self) == GST_VIDEO_FORMAT_I420) {
+      if (GST_VIDEO_INFO_IS_YUV (&self->sheet_info)) {
         gsize ysize = GST_VIDEO_FRAME_PLANE_STRIDE (&sheet, 0) *
             GST_VIDEO_FRAME_COMP_HEIGHT (&sheet, 0);
 
-        memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 0), 16, ysize);
+        /* full range: black is 0 */
+        memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 0), 0, ysize);
         memset (GST_VIDEO_FRAME_PLANE_DATA (&sheet, 1), 128,
             GST_VIDEO_FRAME_PLANE_STRIDE (&sheet, 1) *
             GST_VIDEO_FRAME_COMP_HEIGHT (&sheet, 1));
@@ -907,17 +1078,32 @@ do_seek (GstElement * element, gpointer user_data)
   gst_object_unref (top);
 }
 
+/* The stream time (what a seek is in) of presentation time @p, through
+ * the current segment. */
+static GstClockTime
+seek_position (GstKvsSnapshot * self, gint64 p)
+{
+  GstSegment *segment = &GST_BASE_SINK (self)->segment;
+  gint64 pos = p;
+
+  if (self->anchored)
+    pos = p - self->pts_offset - (gint64) segment->start +
+        (gint64) segment->time;
+  return pos > 0 ? (GstClockTime) pos : 0;
+}
+
 /* From the streaming thread: a flushing seek would have to wait for this
  * very thread, so it is sent from another one. */
 static void
 seek_to (GstKvsSnapshot * self, guint k, GstClockTime from)
 {
   GstSeekFlags flags = GST_SEEK_FLAG_FLUSH;
-  GstClockTime t = target (self, k);
+  gint64 t = target (self, k);
   GstEvent *seek;
 
   if (!is_sprite (self) || self->run.accurate) {
     flags |= GST_SEEK_FLAG_ACCURATE;
+    t -= ACCURATE_SEEK_MARGIN;
   } else {
     flags |= GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_BEFORE;
     self->key_unit_seek = TRUE;
@@ -927,9 +1113,105 @@ seek_to (GstKvsSnapshot * self, guint k, GstClockTime from)
   self->sought = k;
   self->seek_from = from;
   seek = gst_event_new_seek (1.0, GST_FORMAT_TIME, flags, GST_SEEK_TYPE_SET,
-      t, GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+      seek_position (self, t), GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
   gst_element_call_async (GST_ELEMENT (self), do_seek, seek,
       (GDestroyNotify) gst_event_unref);
+}
+
+/* ---- the timeline ------------------------------------------------------- */
+
+static gint
+file_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
+{
+  gint fd = GPOINTER_TO_INT (user_data);
+  gssize n;
+
+  do {
+    n = pread (fd, buf, size, (off_t) offset);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : (gint) n;
+}
+
+/* ffmpeg's timeline of the file upstream, when there is one: its start
+ * and the first picture's time, which ties it to the buffers. */
+static void
+read_timeline (GstKvsSnapshot * self)
+{
+  GstQuery *q = gst_query_new_uri ();
+  KvsAvInput input = { file_read, NULL, NULL, -1, NULL };
+  KvsAvTimeline tl;
+  gchar *uri = NULL, *path = NULL;
+  GError *err = NULL;
+  GStatBuf st;
+  gint fd = -1;
+
+  if (gst_pad_peer_query (GST_BASE_SINK_PAD (self), q))
+    gst_query_parse_uri (q, &uri);
+  gst_query_unref (q);
+  if (uri != NULL && g_str_has_prefix (uri, "file:"))
+    path = g_filename_from_uri (uri, NULL, NULL);
+  if (path != NULL)
+    fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
+    GST_INFO_OBJECT (self, "no file upstream (%s): times are stream times",
+        GST_STR_NULL (uri));
+    goto done;
+  }
+
+  input.user_data = GINT_TO_POINTER (fd);
+  input.size = st.st_size;
+  input.url = path;
+  if (!kvs_av_timeline (&input, &tl, &err)) {
+    GST_WARNING_OBJECT (self, "no timeline for %s (%s): times are stream "
+        "times", path, err->message);
+    g_clear_error (&err);
+    goto done;
+  }
+  self->have_timeline = TRUE;
+  self->first_frame = (tl.first_frame_us - tl.start_us) * GST_USECOND;
+  if (tl.duration_us >= 0)
+    self->av_duration = tl.duration_us * GST_USECOND;
+  GST_INFO_OBJECT (self, "%s starts at %" G_GINT64_FORMAT " us, its first "
+      "picture %" G_GINT64_FORMAT " ns later", path, tl.start_us,
+      self->first_frame);
+
+done:
+  if (fd >= 0)
+    close (fd);
+  g_free (path);
+  g_free (uri);
+}
+
+/* A frame the decoder cut at the segment's start: it began before it (a
+ * movie's edit starts inside it), and ffmpeg does not show it. */
+static gboolean
+is_cut (GstKvsSnapshot * self, GstBuffer * buf)
+{
+  GstSegment *segment = &GST_BASE_SINK (self)->segment;
+  GstClockTime frame;
+
+  if (GST_BUFFER_PTS (buf) != segment->start ||
+      !GST_BUFFER_DURATION_IS_VALID (buf) ||
+      GST_VIDEO_INFO_FPS_N (&self->in_info) <= 0)
+    return FALSE;
+  frame = gst_util_uint64_scale_int (GST_SECOND,
+      GST_VIDEO_INFO_FPS_D (&self->in_info),
+      GST_VIDEO_INFO_FPS_N (&self->in_info));
+  return GST_BUFFER_DURATION (buf) + GST_MSECOND < frame;
+}
+
+/* The frame's presentation time, or -1 before the start: on ffmpeg's
+ * timeline when it is known, else the stream time. */
+static gint64
+presentation_time (GstKvsSnapshot * self, GstBuffer * buf)
+{
+  GstClockTime ts;
+
+  if (self->anchored)
+    return (gint64) GST_BUFFER_PTS (buf) + self->pts_offset;
+  ts = gst_segment_to_stream_time (&GST_BASE_SINK (self)->segment,
+      GST_FORMAT_TIME, GST_BUFFER_PTS (buf));
+  return GST_CLOCK_TIME_IS_VALID (ts) ? (gint64) ts : -1;
 }
 
 static void
@@ -942,7 +1224,11 @@ query_upstream (GstKvsSnapshot * self)
   if (gst_pad_peer_query (pad, q))
     gst_query_parse_seeking (q, NULL, &self->seekable, NULL, NULL);
   gst_query_unref (q);
-  if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &dur) && dur > 0)
+  read_timeline (self);
+  /* the end, on the targets' timeline */
+  if (self->have_timeline)
+    self->duration = self->av_duration;
+  else if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &dur) && dur > 0)
     self->duration = dur;
   GST_INFO_OBJECT (self, "upstream seekable: %d, duration %" GST_TIME_FORMAT,
       self->seekable, GST_TIME_ARGS (self->duration));
@@ -954,9 +1240,9 @@ static GstFlowReturn
 gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
 {
   GstKvsSnapshot *self = GST_KVS_SNAPSHOT (sink);
-  GstSegment *segment = &sink->segment;
-  GstClockTime pts = GST_BUFFER_PTS (buf), ts, dur, end;
+  GstClockTime pts = GST_BUFFER_PTS (buf), dur, end;
   gboolean first = self->captured->len == 0 && self->next == 0;
+  gint64 p;
 
   if (self->failed)
     return GST_FLOW_ERROR;
@@ -968,8 +1254,22 @@ gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
     self->queried = TRUE;
   }
 
-  ts = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
-  if (!GST_CLOCK_TIME_IS_VALID (ts))
+  /* ffmpeg's first picture is the first one here (but for one the edit
+   * list cuts): the buffers' timestamps from then on are on its timeline */
+  if (self->have_timeline && !self->anchored) {
+    if (is_cut (self, buf)) {
+      GST_DEBUG_OBJECT (self, "a frame cut by the segment's start: skipped");
+      return GST_FLOW_OK;
+    }
+    self->pts_offset = self->first_frame - (gint64) pts;
+    self->anchored = TRUE;
+    GST_INFO_OBJECT (self, "the first picture, PTS %" GST_TIME_FORMAT
+        ", is at %" G_GINT64_FORMAT " ns", GST_TIME_ARGS (pts),
+        self->first_frame);
+  }
+
+  p = presentation_time (self, buf);
+  if (p < 0)
     return GST_FLOW_OK;
   dur = GST_BUFFER_DURATION (buf);
   if (!GST_CLOCK_TIME_IS_VALID (dur))
@@ -977,7 +1277,7 @@ gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
         gst_util_uint64_scale_int (GST_SECOND,
         GST_VIDEO_INFO_FPS_D (&self->in_info),
         GST_VIDEO_INFO_FPS_N (&self->in_info)) : GST_SECOND / 25;
-  end = ts + MAX (dur, 1);
+  end = p + MAX (dur, 1);
 
   /* a time past the end is known before any work */
   if (self->run.times->len > 0 && GST_CLOCK_TIME_IS_VALID (self->duration)
@@ -990,20 +1290,21 @@ gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
     self->landing = FALSE;
     /* landed behind where it was: the target was in the GOP being decoded,
      * decoding on would have been cheaper; seek only further ahead */
-    if (ts < self->seek_from)
-      self->min_seek = MIN (2 * self->min_seek + (self->seek_from - ts),
+    if ((GstClockTime) p < self->seek_from)
+      self->min_seek = MIN (2 * self->min_seek + (self->seek_from - p),
           MAX_SEEK_THRESHOLD);
-    if (!GST_CLOCK_TIME_IS_VALID (self->last_ts) || ts > self->last_ts) {
-      if (!capture (self, buf, self->next, ts))
+    if (!GST_CLOCK_TIME_IS_VALID (self->last_ts) ||
+        (GstClockTime) p > self->last_ts) {
+      if (!capture (self, buf, self->next, p))
         goto failed;
       self->next++;
     }
   }
 
-  /* the frame displayed at a target: the one whose span holds it (or, after
-   * a gap, the first one after it) */
-  while (has_target (self, self->next) && target (self, self->next) < end) {
-    if (!capture (self, buf, self->next, ts))
+  /* the frame for a target is ffmpeg's: the first one at or after it */
+  while (has_target (self, self->next) &&
+      target (self, self->next) <= (GstClockTime) p + TIME_TOLERANCE) {
+    if (!capture (self, buf, self->next, p))
       goto failed;
     self->next++;
   }
@@ -1224,6 +1525,17 @@ gst_kvs_snapshot_event (GstBaseSink * sink, GstEvent * event)
       gst_kvs_snapshot_finish (self, GST_CLOCK_TIME_IS_VALID (self->duration)
           ? self->duration : sink->segment.position);
       break;
+    case GST_EVENT_TAG:{
+      GstTagList *tags;
+      GstVideoOrientationMethod method;
+
+      gst_event_parse_tag (event, &tags);
+      if (gst_video_orientation_from_tag (tags, &method)) {
+        GST_INFO_OBJECT (self, "orientation %d", method);
+        self->orientation = method;
+      }
+      break;
+    }
     case GST_EVENT_FLUSH_STOP:
       /* the first frame after a key-unit seek is the key frame */
       self->landing = self->key_unit_seek;

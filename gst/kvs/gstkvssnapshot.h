@@ -48,6 +48,7 @@ struct _GstKvsSnapshot
   gint quality;
   guint width, height;
   gboolean accurate;
+  gboolean autorotate;
   gchar *json_location;
   gchar *vtt_location;
 
@@ -63,6 +64,7 @@ struct _GstKvsSnapshot
     gint quality;
     guint width, height;
     gboolean accurate;
+    gboolean autorotate;
     gchar *json_location;
     gchar *vtt_location;
   } run;
@@ -86,6 +88,18 @@ struct _GstKvsSnapshot
   gint finished;                /* atomic: no more seeks wanted */
   GstClockTime min_seek;        /* seek only to targets this far ahead */
   GstClockTime seek_from;       /* where the last seek was sent from */
+
+  /* orientation: from the stream's tags */
+  GstVideoOrientationMethod orientation;
+
+  /* the timeline: ffmpeg's (the file's start, edit lists applied), tied
+   * to the buffers' timestamps by the first picture; without a file, the
+   * stream time */
+  gboolean have_timeline;
+  gboolean anchored;
+  gint64 first_frame;           /* ns after the file's start */
+  gint64 pts_offset;            /* presentation time - buffer PTS, ns */
+  GstClockTime av_duration;
 };
 
 GST_ELEMENT_REGISTER_DECLARE (kvssnapshot);

@@ -122,44 +122,65 @@ make_numbered_mp4 (void)
 
 static gint last_width, last_height;
 
-/* the number in an image file (or in the tile at @x, @y of @w x @h); the
- * image's size in last_width, last_height */
-static gint
-read_number (const gchar * path, gint x, gint y, gint w, gint h)
+/* The Y plane of a decoded image, with its size: a JPEG's own (its YCbCr
+ * passes as it is), a PNG's converted */
+static guint8 *
+luma_plane (const gchar * path, gint * w, gint * h)
 {
   gchar *desc = g_strdup_printf ("filesrc location=%s ! decodebin ! "
-      "videoconvert ! video/x-raw,format=GRAY8 ! appsink name=sink", path);
+      "videoconvert ! video/x-raw,format={I420,Y42B,Y444,GRAY8} ! "
+      "appsink name=sink", path);
   GstElement *pipeline = gst_parse_launch (desc, NULL);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstSample *sample;
   GstVideoInfo info;
   GstVideoFrame f;
-  gint n = 0, b;
+  guint8 *plane;
+  gint y;
 
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
   sample = gst_app_sink_try_pull_sample (GST_APP_SINK (sink), 20 * GST_SECOND);
   fail_unless (sample != NULL, "%s does not decode", path);
   gst_video_info_from_caps (&info, gst_sample_get_caps (sample));
-  last_width = GST_VIDEO_INFO_WIDTH (&info);
-  last_height = GST_VIDEO_INFO_HEIGHT (&info);
-  if (w == 0) {
-    w = GST_VIDEO_INFO_WIDTH (&info);
-    h = GST_VIDEO_INFO_HEIGHT (&info);
-  }
+  fail_unless (GST_VIDEO_INFO_IS_YUV (&info) || GST_VIDEO_INFO_IS_GRAY (&info),
+      "%s decodes to %s", path,
+      gst_video_format_to_string (GST_VIDEO_INFO_FORMAT (&info)));
+  *w = GST_VIDEO_INFO_WIDTH (&info);
+  *h = GST_VIDEO_INFO_HEIGHT (&info);
+  plane = g_malloc (*w * *h);
   gst_video_frame_map (&f, &info, gst_sample_get_buffer (sample), GST_MAP_READ);
-  for (b = 0; b < BARS; b++) {
-    gint px = x + (2 * b + 1) * w / (2 * BARS), py = y + h / 2;
-    guint8 v = ((guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0))[py *
-        GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0) + px];
-
-    n = (n << 1) | (v > 128);
-  }
+  for (y = 0; y < *h; y++)
+    memcpy (plane + y * *w, (guint8 *) GST_VIDEO_FRAME_PLANE_DATA (&f, 0) +
+        y * GST_VIDEO_FRAME_PLANE_STRIDE (&f, 0), *w);
   gst_video_frame_unmap (&f);
   gst_sample_unref (sample);
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (sink);
   gst_object_unref (pipeline);
   g_free (desc);
+  return plane;
+}
+
+/* the number in an image file (or in the tile at @x, @y of @w x @h); the
+ * image's size in last_width, last_height */
+static gint
+read_number (const gchar * path, gint x, gint y, gint w, gint h)
+{
+  gint iw, ih, n = 0, b;
+  guint8 *plane = luma_plane (path, &iw, &ih);
+
+  last_width = iw;
+  last_height = ih;
+  if (w == 0) {
+    w = iw;
+    h = ih;
+  }
+  for (b = 0; b < BARS; b++) {
+    gint px = x + (2 * b + 1) * w / (2 * BARS), py = y + h / 2;
+
+    n = (n << 1) | (plane[py * iw + px] > 128);
+  }
+  g_free (plane);
   return n;
 }
 
@@ -271,6 +292,165 @@ GST_START_TEST (test_times)
     g_free (pattern);
   }
   g_free (mp4);
+}
+
+GST_END_TEST;
+
+/* The number of a frame turned by @tag: its bars read along the edge the
+ * picture's left side went to */
+static gint
+read_turned (const guint8 * y, gint w, gint h, const gchar * tag)
+{
+  gint n = 0, b;
+
+  for (b = 0; b < BARS; b++) {
+    gint along = 2 * b + 1, x, yy;
+
+    if (g_str_equal (tag, "rotate-90")) {       /* left side on top */
+      x = w / 2;
+      yy = along * h / (2 * BARS);
+    } else if (g_str_equal (tag, "rotate-270")) {       /* at the bottom */
+      x = w / 2;
+      yy = h - 1 - along * h / (2 * BARS);
+    } else if (g_str_equal (tag, "rotate-180") || g_str_equal (tag, "flip-rotate-0")) { /* on the right */
+      x = w - 1 - along * w / (2 * BARS);
+      yy = h / 2;
+    } else {
+      x = along * w / (2 * BARS);
+      yy = h / 2;
+    }
+    n = (n << 1) | (y[yy * w + x] > 128);
+  }
+  return n;
+}
+
+/* The frame for a time is ffmpeg's: the first one at or after it (at 30
+ * fps, 0.51 s is frame 16, at 0.533 s, not frame 15, shown then); a time
+ * after the last frame's start has none (ffmpeg writes no image): 2337 */
+GST_START_TEST (test_first_frame_at_or_after)
+{
+  gchar *props = g_strdup_printf ("kvssnapshot times=0,0.51,1.0,2.95 "
+      "format=png location=%s/f-%%d.png json-location=%s/f.json", tmpdir,
+      tmpdir);
+  const gint want[] = { 0, 16, 30, 89 };
+  const gchar *stamps[] = { "0.000000", "0.533333", "1.000000", "2.966667" };
+  gchar *json_path = g_strdup_printf ("%s/f.json", tmpdir), *json;
+  JsonNode *node;
+  JsonArray *items;
+  GstMessage *m;
+  gboolean eos;
+  guint i;
+
+  m = push_frames (props, &eos);
+  fail_unless (eos, "no EOS");
+  gst_message_unref (m);
+  fail_unless (g_file_get_contents (json_path, &json, NULL, NULL));
+  node = json_from_string (json, NULL);
+  items = json_object_get_array_member (json_node_get_object (node), "items");
+  for (i = 0; i < G_N_ELEMENTS (want); i++) {
+    gchar *img = g_strdup_printf ("%s/f-%u.png", tmpdir, i);
+
+    fail_unless_equals_int (read_number (img, 0, 0, 0, 0), want[i]);
+    fail_unless_equals_string (json_object_get_string_member
+        (json_array_get_object_element (items, i), "timestamp"), stamps[i]);
+    g_free (img);
+  }
+  json_node_unref (node);
+  g_free (json);
+  g_free (json_path);
+  g_free (props);
+
+  props = g_strdup_printf ("kvssnapshot times=2.99 location=%s/f-%%d.png",
+      tmpdir);
+  m = push_frames (props, &eos);
+  fail_if (eos, "2.99 s, after the last frame's start, gave an image");
+  {
+    gint errnum = 0;
+
+    fail_unless (kvs_error_message_parse_errnum (m, &errnum, NULL));
+    fail_unless_equals_int (errnum, 2337);
+  }
+  gst_message_unref (m);
+  g_free (props);
+}
+
+GST_END_TEST;
+
+/* Upright by default, as the stream's orientation says; the coded
+ * orientation with autorotate=false; sizes are the displayed picture's */
+GST_START_TEST (test_orientation)
+{
+  const gchar *tags[] = { "rotate-90", "rotate-180", "rotate-270",
+    "flip-rotate-0"
+  };
+  guint i, rotate;
+
+  for (i = 0; i < G_N_ELEMENTS (tags); i++) {
+    for (rotate = 0; rotate < 2; rotate++) {
+      gchar *props = g_strdup_printf ("taginject "
+          "tags=\"image-orientation=(string)%s\" ! kvssnapshot times=1.0 "
+          "format=%s width=%d autorotate=%s location=%s/o-%%d.img", tags[i],
+          i % 2 ? "jpeg" : "png", rotate ? 0 : 120,
+          rotate ? "false" : "true", tmpdir);
+      gchar *img = g_strdup_printf ("%s/o-0.img", tmpdir);
+      gboolean swaps = !rotate && (i == 0 || i == 2);
+      GstMessage *m;
+      gboolean eos;
+      guint8 *y;
+      gint w, h;
+
+      m = push_frames (props, &eos);
+      fail_unless (eos, "no EOS: %s", props);
+      gst_message_unref (m);
+      y = luma_plane (img, &w, &h);
+      if (rotate) {
+        /* as coded */
+        fail_unless_equals_int (w, W);
+        fail_unless_equals_int (h, H);
+        fail_unless_equals_int (read_turned (y, w, h, "rotate-0"), 30);
+      } else {
+        /* width=120 is the upright picture's: 120 x 160 when turned */
+        fail_unless_equals_int (w, 120);
+        fail_unless_equals_int (h, swaps ? 160 : 90);
+        fail_unless_equals_int (read_turned (y, w, h, tags[i]), 30);
+      }
+      g_free (y);
+      g_free (img);
+      g_free (props);
+    }
+  }
+}
+
+GST_END_TEST;
+
+/* JPEG is JFIF: full range, whatever the stream's; black bars (16 in the
+ * limited-range frames) come out black, white ones (235) white */
+GST_START_TEST (test_jpeg_full_range)
+{
+  gchar *props = g_strdup_printf ("kvssnapshot times=0.5 location=%s/r-%%d.jpg",
+      tmpdir);
+  gchar *img = g_strdup_printf ("%s/r-0.jpg", tmpdir);
+  GstMessage *m;
+  gboolean eos;
+  guint8 *y;
+  gint w, h, b;
+
+  m = push_frames (props, &eos);
+  fail_unless (eos);
+  gst_message_unref (m);
+  y = luma_plane (img, &w, &h);
+  /* frame 15: 00001111 */
+  for (b = 0; b < BARS; b++) {
+    guint8 v = y[(h / 2) * w + (2 * b + 1) * w / (2 * BARS)];
+
+    if (b < 4)
+      fail_unless (v <= 4, "bar %d: %u, not black", b, v);
+    else
+      fail_unless (v >= 251, "bar %d: %u, not white", b, v);
+  }
+  g_free (y);
+  g_free (img);
+  g_free (props);
 }
 
 GST_END_TEST;
@@ -463,6 +643,9 @@ kvssnapshot_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_times);
+  tcase_add_test (tc, test_first_frame_at_or_after);
+  tcase_add_test (tc, test_orientation);
+  tcase_add_test (tc, test_jpeg_full_range);
   tcase_add_test (tc, test_sprites);
   tcase_add_test (tc, test_sprites_key_units);
   tcase_add_test (tc, test_errors);
