@@ -24,6 +24,10 @@
  * on disk, with no disk I/O and nothing to clean up. The pipelines are the
  * ones users write; no test source stands in for filesrc.
  *
+ * Then kvssnapshot's reading of the same input, ffmpeg's timeline of it
+ * (kvs_av_timeline: libavformat opens it and libavcodec decodes its first
+ * picture), runs in-process; it must return, with or without a timeline.
+ *
  * Reproduce a finding with `kvsprobe-fuzzer FILE`, or with
  * `gst-launch-1.0 filesrc location=FILE ! kvsprobe` on a normal build.
  */
@@ -38,6 +42,8 @@
 
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
+
+#include "kvsavprobe.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -284,10 +290,44 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
   return 0;
 }
 
+static gint
+memory_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
+{
+  GBytes *bytes = user_data;
+  gsize len;
+  const guint8 *data = g_bytes_get_data (bytes, &len);
+
+  if (offset >= len)
+    return 0;
+  size = (gint) MIN ((gsize) size, len - offset);
+  memcpy (buf, data + offset, size);
+  return size;
+}
+
+static void
+run_timeline (const guint8 * data, size_t size)
+{
+  GBytes *bytes = g_bytes_new_static (data, size);
+  KvsAvInput input = { memory_read, NULL, bytes, (gint64) size, "input" };
+  KvsAvTimeline tl;
+  GError *err = NULL;
+
+  if (!kvs_av_timeline (&input, &tl, &err)) {
+    if (err == NULL)
+      fail ("kvs_av_timeline failed without an error", "timeline", "-", NULL);
+    g_clear_error (&err);
+  } else if (err != NULL) {
+    fail ("kvs_av_timeline set an error and succeeded", "timeline", "-",
+        err->message);
+  }
+  g_bytes_unref (bytes);
+}
+
 int
 LLVMFuzzerTestOneInput (const guint8 * data, size_t size)
 {
   set_input (data, size);
   run_all ();
+  run_timeline (data, size);
   return 0;
 }
