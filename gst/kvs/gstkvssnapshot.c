@@ -276,7 +276,9 @@ gst_kvs_snapshot_class_init (GstKvsSnapshotClass * klass)
       g_param_spec_boolean ("autorotate", "Autorotate",
           "Turn images upright as the stream's orientation (image-orientation "
           "tag, a display matrix) says, as ffmpeg does; false keeps the coded "
-          "orientation", DEFAULT_AUTOROTATE,
+          "orientation (set it false after an element that turns the picture "
+          "itself, as videoflip video-direction=auto, which leaves the tag)",
+          DEFAULT_AUTOROTATE,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
   install_string (gobject_class, PROP_JSON_LOCATION, "json-location",
@@ -607,14 +609,17 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
       SEEK_THRESHOLD : ACCURATE_SEEK_THRESHOLD;
   self->last_ts = GST_CLOCK_TIME_NONE;
   self->queried = FALSE;
-  self->key_unit_seek = FALSE;
+  g_atomic_int_set (&self->key_unit_seek, FALSE);
+  g_atomic_int_set (&self->seek_seqnum, GST_SEQNUM_INVALID);
   self->landing = FALSE;
   self->failed = FALSE;
   self->orientation = GST_VIDEO_ORIENTATION_IDENTITY;
+  self->sheet_format = GST_VIDEO_FORMAT_UNKNOWN;
   self->have_timeline = FALSE;
   self->anchored = FALSE;
   self->pts_offset = 0;
   self->av_duration = GST_CLOCK_TIME_NONE;
+  self->last_end = 0;
 
   if (!times_ok)
     goto bad_times;
@@ -793,6 +798,21 @@ jpeg_format (GstKvsSnapshot * self)
   return GST_VIDEO_FORMAT_I420;
 }
 
+/* A sprite sheet's JPEG sampling: the first tile's, for the whole run
+ * (every tile is blitted into a sheet of that format, whatever the caps
+ * or the orientation become); 4:2:2 as 4:4:4, so that any tile, turned or
+ * not, has it. */
+static GstVideoFormat
+sheet_format (GstKvsSnapshot * self)
+{
+  if (self->sheet_format == GST_VIDEO_FORMAT_UNKNOWN) {
+    GstVideoFormat f = jpeg_format (self);
+
+    self->sheet_format = f == GST_VIDEO_FORMAT_Y42B ? GST_VIDEO_FORMAT_Y444 : f;
+  }
+  return self->sheet_format;
+}
+
 /* The images' raw format: JPEG's is JFIF's YCbCr, full range with
  * BT.601's matrix (what every JPEG decoder assumes), PNG's sRGB. The
  * stream's own transfer and primaries are kept: the colours are converted
@@ -801,7 +821,8 @@ static void
 image_info (GstKvsSnapshot * self, GstVideoInfo * info, guint w, guint h)
 {
   if (self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG) {
-    gst_video_info_set_format (info, jpeg_format (self), w, h);
+    gst_video_info_set_format (info, is_sprite (self) ? sheet_format (self) :
+        jpeg_format (self), w, h);
     info->colorimetry.range = GST_VIDEO_COLOR_RANGE_0_255;
     info->colorimetry.matrix = GST_VIDEO_COLOR_MATRIX_BT601;
     /* the stream's chroma samples as they are, as ffmpeg writes them:
@@ -844,7 +865,11 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
     gst_buffer_unref (res);
     return NULL;
   }
-  gst_video_frame_map (&out, &coded_info, res, GST_MAP_WRITE);
+  if (!gst_video_frame_map (&out, &coded_info, res, GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&in);
+    gst_buffer_unref (res);
+    return NULL;
+  }
   /* chroma resampled (4:2:2 into 4:4:4) bicubically, as ffmpeg's scaler */
   conv = gst_video_converter_new (&self->in_info, &coded_info,
       gst_structure_new ("GstVideoConverter",
@@ -867,13 +892,23 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
   if (method != GST_VIDEO_ORIENTATION_IDENTITY) {
     GstBuffer *turned = gst_buffer_new_allocate (NULL,
         GST_VIDEO_INFO_SIZE (out_info), NULL);
+    gboolean mapped = gst_video_frame_map (&in, &coded_info, res,
+        GST_MAP_READ);
 
-    gst_video_frame_map (&in, &coded_info, res, GST_MAP_READ);
-    gst_video_frame_map (&out, out_info, turned, GST_MAP_WRITE);
-    kvs_image_orient (&out, &in, method);
-    gst_video_frame_unmap (&out);
-    gst_video_frame_unmap (&in);
+    if (mapped && !gst_video_frame_map (&out, out_info, turned, GST_MAP_WRITE)) {
+      gst_video_frame_unmap (&in);
+      mapped = FALSE;
+    }
+    if (mapped) {
+      kvs_image_orient (&out, &in, method);
+      gst_video_frame_unmap (&out);
+      gst_video_frame_unmap (&in);
+    }
     gst_buffer_unref (res);
+    if (!mapped) {
+      gst_buffer_unref (turned);
+      return NULL;
+    }
     res = turned;
   }
   return res;
@@ -894,6 +929,11 @@ write_image (GstKvsSnapshot * self, GstBuffer * raw,
   if (self->run.format == GST_KVS_SNAPSHOT_FORMAT_JPEG) {
     GstBuffer *padded = kvs_image_pad_blocks (info, raw);
 
+    if (padded == NULL) {
+      g_set_error (&err, GST_STREAM_ERROR, GST_STREAM_ERROR_ENCODE,
+          "the frame cannot be mapped");
+      goto encode_failed;
+    }
     img = kvs_image_encoder_encode (self->encoder, info, padded, &err);
     gst_buffer_unref (padded);
   } else {
@@ -995,8 +1035,9 @@ capture (GstKvsSnapshot * self, GstBuffer * buf, guint k, GstClockTime ts)
       self->sheet = gst_buffer_new_allocate (NULL,
           GST_VIDEO_INFO_SIZE (&self->sheet_info), NULL);
       /* black */
-      gst_video_frame_map (&sheet, &self->sheet_info, self->sheet,
-          GST_MAP_WRITE);
+      if (!gst_video_frame_map (&sheet, &self->sheet_info, self->sheet,
+              GST_MAP_WRITE))
+        goto convert_failed;
       if (GST_VIDEO_INFO_IS_YUV (&self->sheet_info)) {
         gsize ysize = GST_VIDEO_FRAME_PLANE_STRIDE (&sheet, 0) *
             GST_VIDEO_FRAME_COMP_HEIGHT (&sheet, 0);
@@ -1019,8 +1060,16 @@ capture (GstKvsSnapshot * self, GstBuffer * buf, guint k, GstClockTime ts)
     raw = convert (self, buf, tw, th, &info);
     if (raw == NULL)
       goto convert_failed;
-    gst_video_frame_map (&sheet, &self->sheet_info, self->sheet, GST_MAP_WRITE);
-    gst_video_frame_map (&tile, &info, raw, GST_MAP_READ);
+    if (!gst_video_frame_map (&sheet, &self->sheet_info, self->sheet,
+            GST_MAP_WRITE)) {
+      gst_buffer_unref (raw);
+      goto convert_failed;
+    }
+    if (!gst_video_frame_map (&tile, &info, raw, GST_MAP_READ)) {
+      gst_video_frame_unmap (&sheet);
+      gst_buffer_unref (raw);
+      goto convert_failed;
+    }
     kvs_image_blit (&sheet, &tile, (slot % cols) * tw, (slot / cols) * th);
     gst_video_frame_unmap (&tile);
     gst_video_frame_unmap (&sheet);
@@ -1053,11 +1102,17 @@ do_seek (GstElement * element, gpointer user_data)
 {
   GstKvsSnapshot *self = GST_KVS_SNAPSHOT (element);
   GstEvent *seek = user_data;
+  guint32 seqnum = gst_event_get_seqnum (seek);
   GstObject *top, *parent;
   gboolean ok;
 
   if (g_atomic_int_get (&self->finished)) {
     GST_DEBUG_OBJECT (self, "done: no seek");
+    return;
+  }
+  /* a seek of an earlier run, or one a newer seek replaced */
+  if ((guint32) g_atomic_int_get (&self->seek_seqnum) != seqnum) {
+    GST_DEBUG_OBJECT (self, "seek %u is stale", seqnum);
     return;
   }
   top = gst_object_ref (GST_OBJECT (self));
@@ -1073,7 +1128,8 @@ do_seek (GstElement * element, gpointer user_data)
     ok = gst_element_send_event (GST_ELEMENT (top), gst_event_ref (seek));
   if (!ok) {
     GST_INFO_OBJECT (self, "the seek was refused: waiting instead");
-    self->key_unit_seek = FALSE;
+    if ((guint32) g_atomic_int_get (&self->seek_seqnum) == seqnum)
+      g_atomic_int_set (&self->key_unit_seek, FALSE);
   }
   gst_object_unref (top);
 }
@@ -1106,7 +1162,7 @@ seek_to (GstKvsSnapshot * self, guint k, GstClockTime from)
     t -= ACCURATE_SEEK_MARGIN;
   } else {
     flags |= GST_SEEK_FLAG_KEY_UNIT | GST_SEEK_FLAG_SNAP_BEFORE;
-    self->key_unit_seek = TRUE;
+    g_atomic_int_set (&self->key_unit_seek, TRUE);
     t += KEY_UNIT_BIAS;
   }
 
@@ -1114,16 +1170,23 @@ seek_to (GstKvsSnapshot * self, guint k, GstClockTime from)
   self->seek_from = from;
   seek = gst_event_new_seek (1.0, GST_FORMAT_TIME, flags, GST_SEEK_TYPE_SET,
       seek_position (self, t), GST_SEEK_TYPE_NONE, GST_CLOCK_TIME_NONE);
+  g_atomic_int_set (&self->seek_seqnum, (gint) gst_event_get_seqnum (seek));
   gst_element_call_async (GST_ELEMENT (self), do_seek, seek,
       (GDestroyNotify) gst_event_unref);
 }
 
 /* ---- the timeline ------------------------------------------------------- */
 
+typedef struct
+{
+  GstKvsSnapshot *self;
+  gint fd;
+} TimelineFile;
+
 static gint
 file_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
 {
-  gint fd = GPOINTER_TO_INT (user_data);
+  gint fd = ((TimelineFile *) user_data)->fd;
   gssize n;
 
   do {
@@ -1132,13 +1195,24 @@ file_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
   return n < 0 ? -1 : (gint) n;
 }
 
+/* a flush (going to READY deactivates the pad) stops the reading */
+static gboolean
+file_interrupted (gpointer user_data)
+{
+  GstKvsSnapshot *self = ((TimelineFile *) user_data)->self;
+
+  return g_atomic_int_get (&self->finished) ||
+      GST_PAD_IS_FLUSHING (GST_BASE_SINK_PAD (self));
+}
+
 /* ffmpeg's timeline of the file upstream, when there is one: its start
  * and the first picture's time, which ties it to the buffers. */
 static void
 read_timeline (GstKvsSnapshot * self)
 {
   GstQuery *q = gst_query_new_uri ();
-  KvsAvInput input = { file_read, NULL, NULL, -1, NULL };
+  KvsAvInput input = { file_read, file_interrupted, NULL, -1, NULL };
+  TimelineFile file = { self, -1 };
   KvsAvTimeline tl;
   gchar *uri = NULL, *path = NULL;
   GError *err = NULL;
@@ -1150,15 +1224,17 @@ read_timeline (GstKvsSnapshot * self)
   gst_query_unref (q);
   if (uri != NULL && g_str_has_prefix (uri, "file:"))
     path = g_filename_from_uri (uri, NULL, NULL);
-  if (path != NULL)
-    fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* a regular file only: opening a FIFO would wait for a writer */
+  if (path != NULL && g_stat (path, &st) == 0 && S_ISREG (st.st_mode))
+    fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) != 0 || !S_ISREG (st.st_mode)) {
     GST_INFO_OBJECT (self, "no file upstream (%s): times are stream times",
         GST_STR_NULL (uri));
     goto done;
   }
 
-  input.user_data = GINT_TO_POINTER (fd);
+  file.fd = fd;
+  input.user_data = &file;
   input.size = st.st_size;
   input.url = path;
   if (!kvs_av_timeline (&input, &tl, &err)) {
@@ -1278,6 +1354,7 @@ gst_kvs_snapshot_render (GstBaseSink * sink, GstBuffer * buf)
         GST_VIDEO_INFO_FPS_D (&self->in_info),
         GST_VIDEO_INFO_FPS_N (&self->in_info)) : GST_SECOND / 25;
   end = p + MAX (dur, 1);
+  self->last_end = MAX (self->last_end, end);
 
   /* a time past the end is known before any work */
   if (self->run.times->len > 0 && GST_CLOCK_TIME_IS_VALID (self->duration)
@@ -1523,7 +1600,7 @@ gst_kvs_snapshot_event (GstBaseSink * sink, GstEvent * event)
     case GST_EVENT_EOS:
       g_atomic_int_set (&self->finished, TRUE);
       gst_kvs_snapshot_finish (self, GST_CLOCK_TIME_IS_VALID (self->duration)
-          ? self->duration : sink->segment.position);
+          ? self->duration : self->last_end);
       break;
     case GST_EVENT_TAG:{
       GstTagList *tags;
@@ -1538,8 +1615,7 @@ gst_kvs_snapshot_event (GstBaseSink * sink, GstEvent * event)
     }
     case GST_EVENT_FLUSH_STOP:
       /* the first frame after a key-unit seek is the key frame */
-      self->landing = self->key_unit_seek;
-      self->key_unit_seek = FALSE;
+      self->landing = g_atomic_int_and (&self->key_unit_seek, 0) != 0;
       break;
     default:
       break;

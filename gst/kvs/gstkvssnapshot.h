@@ -75,12 +75,14 @@ struct _GstKvsSnapshot
   GArray *sheets;               /* KvsCapture, one per sprite sheet */
   GstBuffer *sheet;             /* the sheet being filled */
   GstVideoInfo sheet_info;
+  GstVideoFormat sheet_format;  /* JPEG sheets' sampling, for the run */
   guint tiles_in_sheet;
   KvsImageEncoder *encoder;
   gboolean seekable;
   GstClockTime duration;
   guint sought;                 /* the last target sought, or G_MAXUINT */
-  gboolean key_unit_seek;       /* the last seek was to a key frame */
+  gint key_unit_seek;           /* atomic: the last seek was to a key frame */
+  gint seek_seqnum;             /* atomic: the seek last asked for */
   gboolean landing;             /* the next frame is where it landed */
   GstClockTime last_ts;         /* the last frame captured */
   gboolean queried;             /* upstream's seekability and duration */
@@ -100,6 +102,7 @@ struct _GstKvsSnapshot
   gint64 first_frame;           /* ns after the file's start */
   gint64 pts_offset;            /* presentation time - buffer PTS, ns */
   GstClockTime av_duration;
+  GstClockTime last_end;        /* the latest frame's end, on the timeline */
 };
 
 GST_ELEMENT_REGISTER_DECLARE (kvssnapshot);

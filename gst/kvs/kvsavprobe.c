@@ -45,8 +45,10 @@ GST_DEBUG_CATEGORY_STATIC (kvs_av_debug);
  * ffprobe */
 #define IO_BUFFER_SIZE 32768
 
-/* the first picture is looked for in this many video packets */
+/* the first picture is looked for in this many video packets, among at
+ * most this many packets of all streams */
 #define MAX_FIRST_FRAME_PACKETS 1000
+#define MAX_FIRST_FRAME_READS 20000
 
 GQuark
 kvs_av_probe_error_quark (void)
@@ -630,7 +632,7 @@ first_frame (AVFormatContext * fmt, int idx, gint64 * pts_us)
   AVPacket *pkt = av_packet_alloc ();
   AVFrame *frame = av_frame_alloc ();
   gboolean found = FALSE, eof = FALSE;
-  guint packets = 0;
+  guint packets = 0, reads = 0;
 
   if (codec == NULL || pkt == NULL || frame == NULL)
     goto done;
@@ -643,11 +645,13 @@ first_frame (AVFormatContext * fmt, int idx, gint64 * pts_us)
   if (avcodec_open2 (dec, codec, NULL) < 0)
     goto done;
 
-  while (!found && packets < MAX_FIRST_FRAME_PACKETS) {
+  while (!found && packets < MAX_FIRST_FRAME_PACKETS &&
+      reads < MAX_FIRST_FRAME_READS) {
     int err;
 
     if (!eof) {
       err = av_read_frame (fmt, pkt);
+      reads++;
       if (err < 0) {
         eof = TRUE;
         err = avcodec_send_packet (dec, NULL);

@@ -155,6 +155,13 @@ kvs_image_blit (GstVideoFrame * dst, const GstVideoFrame * src, guint x,
   const GstVideoFormatInfo *finfo = dst->info.finfo;
   guint p;
 
+  g_return_if_fail (GST_VIDEO_FRAME_FORMAT (dst) ==
+      GST_VIDEO_FRAME_FORMAT (src));
+  g_return_if_fail (x + GST_VIDEO_FRAME_WIDTH (src) <=
+      (guint) GST_VIDEO_FRAME_WIDTH (dst));
+  g_return_if_fail (y + GST_VIDEO_FRAME_HEIGHT (src) <=
+      (guint) GST_VIDEO_FRAME_HEIGHT (dst));
+
   for (p = 0; p < GST_VIDEO_FRAME_N_PLANES (dst); p++) {
     guint comp = p;             /* planar formats: a component per plane */
     gint w = GST_VIDEO_FRAME_COMP_WIDTH (src, comp);
@@ -313,8 +320,8 @@ kvs_image_expand_range (GstVideoFrame * frame)
  * frame). This copies @raw with its rows that long, each padded with its
  * last sample, as JPEG encoders pad.
  *
- * Returns: (transfer full): the padded frame, with a #GstVideoMeta saying
- *   its strides
+ * Returns: (transfer full) (nullable): the padded frame, with a
+ *   #GstVideoMeta saying its strides; %NULL if @raw cannot be mapped
  */
 GstBuffer *
 kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw)
@@ -341,8 +348,15 @@ kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw)
       GST_VIDEO_INFO_FORMAT (&padded), GST_VIDEO_INFO_WIDTH (&padded),
       GST_VIDEO_INFO_HEIGHT (&padded), GST_VIDEO_INFO_N_PLANES (&padded),
       padded.offset, padded.stride);
-  gst_video_frame_map (&in, info, raw, GST_MAP_READ);
-  gst_video_frame_map (&out, &padded, buf, GST_MAP_WRITE);
+  if (!gst_video_frame_map (&in, info, raw, GST_MAP_READ)) {
+    gst_buffer_unref (buf);
+    return NULL;
+  }
+  if (!gst_video_frame_map (&out, &padded, buf, GST_MAP_WRITE)) {
+    gst_video_frame_unmap (&in);
+    gst_buffer_unref (buf);
+    return NULL;
+  }
   for (p = 0; p < GST_VIDEO_INFO_N_PLANES (info); p++) {
     gint w = GST_VIDEO_FRAME_COMP_WIDTH (&in, p);
     gint h = GST_VIDEO_FRAME_COMP_HEIGHT (&in, p);

@@ -21,6 +21,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kvserrors.h"
 #include "kvstest.h"
@@ -552,6 +556,135 @@ GST_START_TEST (test_sprites_key_units)
 
 GST_END_TEST;
 
+/* The caps change in the middle of a sheet (4:2:0, then 4:4:4): every
+ * tile goes into the sheet's own format */
+GST_START_TEST (test_sprites_caps_change)
+{
+  gchar *desc = g_strdup_printf ("appsrc name=src format=time ! "
+      "videoconvert ! capsfilter name=caps ! kvssnapshot interval=0.5 "
+      "columns=3 rows=2 tile-width=96 tile-height=72 "
+      "location=%s/cc-%%d.jpg", tmpdir);
+  GstElement *pipeline = gst_parse_launch (desc, NULL);
+  GstElement *src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  GstElement *caps = gst_bin_get_by_name (GST_BIN (pipeline), "caps");
+  gchar *sheet = g_strdup_printf ("%s/cc-0.jpg", tmpdir);
+  GstBus *bus = gst_element_get_bus (pipeline);
+  GstCaps *in = gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING,
+      "I420", "width", G_TYPE_INT, W, "height", G_TYPE_INT, H, "framerate",
+      GST_TYPE_FRACTION, FPS, 1, NULL);
+  GstMessage *m;
+  guint n, i;
+
+  g_object_set (src, "caps", in, NULL);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  for (n = 0; n < FRAMES; n++) {
+    if (n == FRAMES / 2) {
+      GstCaps *out = gst_caps_from_string ("video/x-raw,format=Y444");
+
+      g_object_set (caps, "caps", out, NULL);
+      gst_caps_unref (out);
+    }
+    gst_app_src_push_buffer (GST_APP_SRC (src), numbered_frame (n));
+  }
+  gst_app_src_end_of_stream (GST_APP_SRC (src));
+  m = gst_bus_timed_pop_filtered (bus, 60 * GST_SECOND,
+      GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  fail_unless (m != NULL && GST_MESSAGE_TYPE (m) == GST_MESSAGE_EOS);
+  gst_message_unref (m);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  /* tiles at 0, 0.5, 1.0 s (4:2:0), then 1.5, 2.0, 2.5 s (4:4:4) */
+  for (i = 0; i < 6; i++)
+    fail_unless_equals_int (read_number (sheet, (i % 3) * 96, (i / 3) * 72,
+            96, 72), i * 15);
+
+  gst_caps_unref (in);
+  gst_object_unref (bus);
+  gst_object_unref (caps);
+  gst_object_unref (src);
+  gst_object_unref (pipeline);
+  g_free (sheet);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
+static gpointer
+write_fifo (gpointer data)
+{
+  gchar **paths = data;
+  gchar *bytes;
+  gsize len;
+  FILE *f;
+
+  fail_unless (g_file_get_contents (paths[0], &bytes, &len, NULL));
+  f = fopen (paths[1], "wb");
+  if (f != NULL) {
+    fwrite (bytes, 1, len, f);
+    fclose (f);
+  }
+  g_free (bytes);
+  return NULL;
+}
+
+/* A FIFO upstream is not a file to read the timeline of: opening it
+ * would wait for a writer that has gone; the stream time is used */
+GST_START_TEST (test_fifo)
+{
+  gchar *mkv = g_build_filename (tmpdir, "numbered.mkv", NULL);
+  gchar *fifo = g_build_filename (tmpdir, "fifo", NULL);
+  gchar *tail = g_strdup_printf ("x264enc speed-preset=ultrafast "
+      "key-int-max=%d bframes=0 ! h264parse ! matroskamux ! filesink "
+      "location=%s", FPS, mkv);
+  /* the queue activates filesrc in push mode at once: tried in pull mode
+   * first, filesrc would open the FIFO twice */
+  gchar *desc =
+      g_strdup_printf ("filesrc location=%s ! queue ! matroskademux ! "
+      "h264parse ! avdec_h264 ! kvssnapshot times=1.0 format=png "
+      "location=%s/fifo-%%d.png", fifo, tmpdir);
+  gchar *img = g_strdup_printf ("%s/fifo-0.png", tmpdir);
+  gchar *paths[] = { mkv, fifo };
+  GThread *writer;
+  GstMessage *m;
+  gboolean eos;
+  Run r;
+
+  m = push_frames (tail, &eos);
+  fail_unless (eos);
+  gst_message_unref (m);
+  fail_unless (mkfifo (fifo, 0600) == 0);
+  /* the pipeline may stop reading before the writer is done */
+  signal (SIGPIPE, SIG_IGN);
+  writer = g_thread_new ("fifo", write_fifo, paths);
+  run (desc, &r);
+  {
+    /* a pipeline that failed before opening the FIFO leaves the writer
+     * waiting for a reader: be one, so that it ends */
+    gint fd = g_open (fifo, O_RDONLY | O_NONBLOCK, 0);
+
+    g_thread_join (writer);
+    if (fd >= 0)
+      close (fd);
+  }
+  if (r.error != NULL) {
+    GError *err = NULL;
+    gchar *dbg = NULL;
+
+    gst_message_parse_error (r.error, &err, &dbg);
+    fail ("%s (%s)", err->message, GST_STR_NULL (dbg));
+  }
+  fail_unless (r.result != NULL);
+  fail_unless_equals_int (read_number (img, 0, 0, 0, 0), 30);
+  run_clear (&r);
+  g_free (img);
+  g_free (desc);
+  g_free (tail);
+  g_free (fifo);
+  g_free (mkv);
+}
+
+GST_END_TEST;
+
 static void
 check_error (const gchar * props, gint want)
 {
@@ -648,6 +781,8 @@ kvssnapshot_suite (void)
   tcase_add_test (tc, test_jpeg_full_range);
   tcase_add_test (tc, test_sprites);
   tcase_add_test (tc, test_sprites_key_units);
+  tcase_add_test (tc, test_sprites_caps_change);
+  tcase_add_test (tc, test_fifo);
   tcase_add_test (tc, test_errors);
   tcase_add_test (tc, test_missing_encoder);
   return s;
