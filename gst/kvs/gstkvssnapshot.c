@@ -849,10 +849,16 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
 {
   GstVideoOrientationMethod method = orientation (self);
   gboolean swaps = kvs_image_orientation_swaps (method), expand;
-  GstVideoInfo coded_info;
+  GstVideoInfo coded_info, in_info = self->in_info;
   GstVideoFrame in, out;
   GstVideoConverter *conv;
   GstBuffer *res;
+
+  /* an interlaced frame is taken as the picture it is, both fields woven,
+   * as ffmpeg takes it (it does not deinterlace either); the converter
+   * wants the modes alike */
+  GST_VIDEO_INFO_INTERLACE_MODE (&in_info) =
+      GST_VIDEO_INTERLACE_MODE_PROGRESSIVE;
 
   image_info (self, out_info, w, h);
   image_info (self, &coded_info, swaps ? h : w, swaps ? w : h);
@@ -861,7 +867,7 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
   if (expand)
     coded_info.colorimetry.range = GST_VIDEO_COLOR_RANGE_16_235;
   res = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&coded_info), NULL);
-  if (!gst_video_frame_map (&in, &self->in_info, buf, GST_MAP_READ)) {
+  if (!gst_video_frame_map (&in, &in_info, buf, GST_MAP_READ)) {
     gst_buffer_unref (res);
     return NULL;
   }
@@ -871,7 +877,7 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
     return NULL;
   }
   /* chroma resampled (4:2:2 into 4:4:4) bicubically, as ffmpeg's scaler */
-  conv = gst_video_converter_new (&self->in_info, &coded_info,
+  conv = gst_video_converter_new (&in_info, &coded_info,
       gst_structure_new ("GstVideoConverter",
           GST_VIDEO_CONVERTER_OPT_CHROMA_RESAMPLER_METHOD,
           GST_TYPE_VIDEO_RESAMPLER_METHOD, GST_VIDEO_RESAMPLER_METHOD_CUBIC,
