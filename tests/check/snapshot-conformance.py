@@ -190,6 +190,19 @@ CORPUS = [
     # a screen capture in RGB (H.264 4:4:4 RGB, decoded to GBR planes)
     Entry("mkv_h264_rgb.mkv", [("ffmpeg", f"{V25} -c:v libx264rgb -preset veryfast OUT")], [0.5, 3.3],
           {"rgb": lambda d: video(d)["pix_fmt"] in ("gbrp", "bgr0", "rgb24")}),
+    # AV1 in MP4. GStreamer 1.22's AV1 decoder (av1dec, libaom) posts "Failed to decode frame"
+    # once downstream has returned EOS, as any sink that stops early does (`identity eos-after=10`
+    # too): noted, not failed, when kvssnapshot had written everything (AV1DEC_AFTER_EOS)
+    Entry("mp4_av1.mp4", [("ffmpeg", f"{V25} -c:v libaom-av1 -cpu-used 8 -g 50 -pix_fmt yuv420p OUT")],
+          [0.5, 1.5, 3.3, 7.77],
+          {"codec": lambda d: video(d)["codec_name"] == "av1"}),
+    # broadcast: MPEG-2 video with B-frames and MP2 audio in TS, interlaced-coded
+    Entry("ts_mpeg2_broadcast.ts", [("ffmpeg", "-f lavfi -i testsrc2=size=720x576:rate=25:duration=6 "
+                                               "-f lavfi -i sine=duration=6 -c:v mpeg2video -b:v 4M -bf 2 -g 12 "
+                                               "-flags +ildct+ilme -top 1 -c:a mp2 OUT")], [0.5, 2.5, 4.04],
+          {"codec": lambda d: video(d)["codec_name"] == "mpeg2video"}),
+    # AVI (MPEG-4 part 2, no B-frame reordering in the container's timestamps)
+    Entry("avi_mpeg4.avi", [("ffmpeg", f"{V25} {A} -c:v mpeg4 -q:v 3 -c:a mp3 OUT")], [0, 0.5, 3.3]),
     # GStreamer's own MP4 (x264enc, mp4mux: no edit list, B-frames by DTS)
     Entry("mp4_gst.mp4", [("gst", "videotestsrc num-buffers=250 pattern=ball ! video/x-raw,format=I420,width=320,height=240,"
                                   "framerate=25/1 ! x264enc bframes=2 key-int-max=50 ! h264parse ! "
@@ -266,12 +279,24 @@ def size(path):
     return s["width"], s["height"]
 
 
-def kvssnapshot(path, line, props, out_dir):
+# GStreamer 1.22's AV1 decoder fails once downstream has returned EOS (docs/kvssnapshot.md,
+# "Known GStreamer defects"): after kvssnapshot has written everything, the pipeline still ends
+# with this error, on and off
+AV1DEC_AFTER_EOS = "GstAV1Dec:av1dec0: Failed to decode frame"
+
+
+def kvssnapshot(path, line, props, out_dir, notes=None):
     os.makedirs(out_dir, exist_ok=True)
     doc_path = os.path.join(out_dir, "doc.json")
     argv = ["gst-launch-1.0", "-q", "filesrc", f"location={path}", "!", *line.split(), "!", "kvssnapshot",
             *props, f"json-location={doc_path}"]
-    run(argv, "kvssnapshot")
+    try:
+        run(argv, "kvssnapshot")
+    except RuntimeError as err:
+        if AV1DEC_AFTER_EOS not in str(err) or not os.path.exists(doc_path):
+            raise
+        if notes is not None:
+            notes.append(f"     {os.path.basename(path)}: av1dec failed after kvssnapshot's EOS (known)")
     with open(doc_path) as f:
         return json.load(f)
 
@@ -352,7 +377,7 @@ def check_entry(entry, path, work, check):
             ext = "png" if fmt == "png" else "jpg"
             try:
                 ours = kvssnapshot(path, line, ["times=" + ",".join(str(t) for t in entry.times), f"format={fmt}",
-                                                f"location={out}/s-%02d.{ext}"], out)
+                                                f"location={out}/s-%02d.{ext}"], out, check.lines)
             except RuntimeError as err:
                 check(False, f"{name} [{line}] {fmt}: {err}")
                 continue
@@ -387,7 +412,7 @@ def check_entry(entry, path, work, check):
                 ours = kvssnapshot(path, "decodebin", [f"interval={interval}", f"columns={cols}", f"rows={rows}",
                                                        f"tile-width={tw}", f"tile-height={th}", "format=png",
                                                        f"accurate={'true' if accurate else 'false'}",
-                                                       f"location={out}/sheet-%02d.png"], out)
+                                                       f"location={out}/sheet-%02d.png"], out, check.lines)
             except RuntimeError as err:
                 check(False, f"{name} sprites: {err}")
                 continue
