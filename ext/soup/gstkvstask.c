@@ -88,6 +88,7 @@
 
 #include "kvscallback.h"
 #include "kvserrors.h"
+#include "kvshttp.h"
 #include "kvsresult.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_kvs_task_debug);
@@ -98,10 +99,6 @@ GST_DEBUG_CATEGORY_STATIC (gst_kvs_task_debug);
 #define DEFAULT_PROGRESS_INTERVAL 0.0
 #define DEFAULT_MAX_RETRIES 5
 #define DEFAULT_TIMEOUT 10
-
-#define BACKOFF_FIRST_MS 500
-#define BACKOFF_MAX_MS 30000
-#define RETRY_AFTER_MAX_S 60
 
 enum
 {
@@ -140,15 +137,6 @@ typedef struct
   gint status;
   gint errnum;
 } KvsFinal;
-
-/* how a delivery went */
-typedef struct
-{
-  gboolean delivered;
-  guint attempts;
-  guint http_status;
-  gchar *error;
-} KvsDelivery;
 
 struct _GstKvsTask
 {
@@ -897,114 +885,7 @@ new_session (GstKvsTask * self)
   timeout = self->timeout;
   GST_OBJECT_UNLOCK (self);
 
-  return soup_session_new_with_options ("timeout", timeout,
-      "user-agent", PACKAGE "/" VERSION, NULL);
-}
-
-/* One POST. Returns the HTTP status, 0 when no answer came (@error set). */
-static guint
-post_once (SoupSession * session, const gchar * url, GBytes * body,
-    const gchar * key, guint attempt, GCancellable * cancellable,
-    guint * retry_after, GError ** error)
-{
-  SoupMessage *msg = soup_message_new (SOUP_METHOD_POST, url);
-  SoupMessageHeaders *headers;
-  GBytes *answer;
-  const gchar *value;
-  gchar *n;
-  guint status = 0;
-  guint64 secs;
-
-  *retry_after = 0;
-  if (msg == NULL) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-        "not an http or https URL");
-    return 0;
-  }
-  headers = soup_message_get_request_headers (msg);
-  n = g_strdup_printf ("%u", attempt);
-  soup_message_headers_replace (headers, "Idempotency-Key", key);
-  soup_message_headers_replace (headers, "X-Kvs-Attempt", n);
-  g_free (n);
-  soup_message_set_request_body_from_bytes (msg, "application/json", body);
-  soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
-
-  answer = soup_session_send_and_read (session, msg, cancellable, error);
-  if (answer != NULL) {
-    status = soup_message_get_status (msg);
-    value = soup_message_headers_get_one (soup_message_get_response_headers
-        (msg), "Retry-After");
-    if (value != NULL && g_ascii_string_to_unsigned (value, 10, 0,
-            RETRY_AFTER_MAX_S, &secs, NULL))
-      *retry_after = secs;
-    g_bytes_unref (answer);
-  }
-  g_object_unref (msg);
-  return status;
-}
-
-/* The wait before retry @attempt + 1: 0.5 s doubling to 30 s, each drawn
- * between half and all of it, and at least what Retry-After asked. */
-static gint64
-backoff_us (guint attempt, guint retry_after)
-{
-  gint64 ms = BACKOFF_FIRST_MS;
-  guint i;
-
-  for (i = 1; i < attempt && ms < BACKOFF_MAX_MS; i++)
-    ms *= 2;
-  ms = MIN (ms, BACKOFF_MAX_MS);
-  ms = g_random_int_range (ms / 2, ms + 1);
-  ms = MAX (ms, (gint64) retry_after * 1000);
-  return ms * 1000;
-}
-
-/* POSTs @body until it is answered with 2xx, a final status, or the
- * retries run out. Waits on @wake, where a stop job ends them early. */
-static void
-deliver (GstKvsTask * self, SoupSession * session, const gchar * url,
-    const gchar * body, guint max_retries, GAsyncQueue * wake,
-    GCancellable * cancellable, KvsDelivery * d)
-{
-  GBytes *bytes = g_bytes_new (body, strlen (body));
-  gchar *key = g_uuid_string_random ();
-
-  memset (d, 0, sizeof (*d));
-  while (TRUE) {
-    GError *err = NULL;
-    guint retry_after, status;
-    gboolean retry;
-
-    d->attempts++;
-    status = post_once (session, url, bytes, key, d->attempts, cancellable,
-        &retry_after, &err);
-    GST_INFO_OBJECT (self, "attempt %u: %u %s", d->attempts, status,
-        err ? err->message : "");
-    if (status != 0)
-      d->http_status = status;
-    if (SOUP_STATUS_IS_SUCCESSFUL (status)) {
-      d->delivered = TRUE;
-      g_clear_pointer (&d->error, g_free);
-      break;
-    }
-    g_free (d->error);
-    d->error = err != NULL ? g_strdup (err->message) :
-        g_strdup_printf ("HTTP %u %s", status, soup_status_get_phrase (status));
-    retry = (status == 0 && !g_error_matches (err, G_IO_ERROR,
-            G_IO_ERROR_CANCELLED) && !g_error_matches (err, G_IO_ERROR,
-            G_IO_ERROR_INVALID_ARGUMENT)) || status == 429 || status >= 500;
-    g_clear_error (&err);
-    if (!retry || d->attempts > max_retries)
-      break;
-    if (g_async_queue_timeout_pop (wake, backoff_us (d->attempts,
-                retry_after)) == &stop_job) {
-      g_free (d->error);
-      d->error = g_strdup ("the pipeline was stopped");
-      break;
-    }
-  }
-  g_free (key);
-  g_bytes_unref (bytes);
+  return kvs_http_session_new (timeout);
 }
 
 /* Posts kvstask-callback, warns when a callback was not delivered. */
@@ -1095,11 +976,12 @@ deliver_final (GstKvsTask * self, SoupSession * session, KvsFinal * f,
   GST_OBJECT_UNLOCK (self);
 
   if (url != NULL)
-    deliver (self, session, url, f->body, max_retries, wake, cancellable, &d);
+    kvs_http_deliver (session, url, f->body, max_retries, wake, &stop_job,
+        cancellable, &d);
   report (self, f, url, &d);
   release_held (self);
 
-  g_free (d.error);
+  kvs_delivery_clear (&d);
   g_free (url);
 }
 
@@ -1169,10 +1051,11 @@ send_progress (GstKvsTask * self, SoupSession * session)
       type = g_strdup (element_task_type (first, factory));
     body = kvs_callback_body_progress (task_id, type ? type : "",
         "transcoding", percent, flags);
-    deliver (self, session, url, body, 0, self->jobs, self->cancellable, &d);
+    kvs_http_deliver (session, url, body, 0, self->jobs, &stop_job,
+        self->cancellable, &d);
     GST_DEBUG_OBJECT (self, "progress %d%%: delivered %d", percent,
         d.delivered);
-    g_free (d.error);
+    kvs_delivery_clear (&d);
     g_free (body);
   }
 
