@@ -618,7 +618,6 @@ gst_kvs_snapshot_start (GstBaseSink * sink)
   self->have_timeline = FALSE;
   self->anchored = FALSE;
   self->pts_offset = 0;
-  self->av_duration = GST_CLOCK_TIME_NONE;
   self->last_end = 0;
 
   if (!times_ok)
@@ -867,12 +866,7 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
   if (expand)
     coded_info.colorimetry.range = GST_VIDEO_COLOR_RANGE_16_235;
   res = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&coded_info), NULL);
-  if (!gst_video_frame_map (&in, &in_info, buf, GST_MAP_READ)) {
-    gst_buffer_unref (res);
-    return NULL;
-  }
-  if (!gst_video_frame_map (&out, &coded_info, res, GST_MAP_WRITE)) {
-    gst_video_frame_unmap (&in);
+  if (!kvs_image_map_pair (&in, &in_info, buf, &out, &coded_info, res)) {
     gst_buffer_unref (res);
     return NULL;
   }
@@ -888,8 +882,7 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
     if (expand)
       kvs_image_expand_range (&out);
   }
-  gst_video_frame_unmap (&out);
-  gst_video_frame_unmap (&in);
+  kvs_image_unmap_pair (&in, &out);
   if (conv == NULL) {
     gst_buffer_unref (res);
     return NULL;
@@ -898,17 +891,12 @@ convert (GstKvsSnapshot * self, GstBuffer * buf, guint w, guint h,
   if (method != GST_VIDEO_ORIENTATION_IDENTITY) {
     GstBuffer *turned = gst_buffer_new_allocate (NULL,
         GST_VIDEO_INFO_SIZE (out_info), NULL);
-    gboolean mapped = gst_video_frame_map (&in, &coded_info, res,
-        GST_MAP_READ);
+    gboolean mapped = kvs_image_map_pair (&in, &coded_info, res, &out,
+        out_info, turned);
 
-    if (mapped && !gst_video_frame_map (&out, out_info, turned, GST_MAP_WRITE)) {
-      gst_video_frame_unmap (&in);
-      mapped = FALSE;
-    }
     if (mapped) {
       kvs_image_orient (&out, &in, method);
-      gst_video_frame_unmap (&out);
-      gst_video_frame_unmap (&in);
+      kvs_image_unmap_pair (&in, &out);
     }
     gst_buffer_unref (res);
     if (!mapped) {
@@ -1066,19 +1054,13 @@ capture (GstKvsSnapshot * self, GstBuffer * buf, guint k, GstClockTime ts)
     raw = convert (self, buf, tw, th, &info);
     if (raw == NULL)
       goto convert_failed;
-    if (!gst_video_frame_map (&sheet, &self->sheet_info, self->sheet,
-            GST_MAP_WRITE)) {
-      gst_buffer_unref (raw);
-      goto convert_failed;
-    }
-    if (!gst_video_frame_map (&tile, &info, raw, GST_MAP_READ)) {
-      gst_video_frame_unmap (&sheet);
+    if (!kvs_image_map_pair (&tile, &info, raw, &sheet, &self->sheet_info,
+            self->sheet)) {
       gst_buffer_unref (raw);
       goto convert_failed;
     }
     kvs_image_blit (&sheet, &tile, (slot % cols) * tw, (slot / cols) * th);
-    gst_video_frame_unmap (&tile);
-    gst_video_frame_unmap (&sheet);
+    kvs_image_unmap_pair (&tile, &sheet);
     gst_buffer_unref (raw);
 
     g_array_append_val (self->captured, c);
@@ -1252,7 +1234,7 @@ read_timeline (GstKvsSnapshot * self)
   self->have_timeline = TRUE;
   self->first_frame = (tl.first_frame_us - tl.start_us) * GST_USECOND;
   if (tl.duration_us >= 0)
-    self->av_duration = tl.duration_us * GST_USECOND;
+    self->duration = tl.duration_us * GST_USECOND;
   GST_INFO_OBJECT (self, "%s starts at %" G_GINT64_FORMAT " us, its first "
       "picture %" G_GINT64_FORMAT " ns later", path, tl.start_us,
       self->first_frame);
@@ -1307,10 +1289,10 @@ query_upstream (GstKvsSnapshot * self)
     gst_query_parse_seeking (q, NULL, &self->seekable, NULL, NULL);
   gst_query_unref (q);
   read_timeline (self);
-  /* the end, on the targets' timeline */
-  if (self->have_timeline)
-    self->duration = self->av_duration;
-  else if (gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &dur) && dur > 0)
+  /* the end, on the targets' timeline: ffmpeg's (read_timeline), or the
+   * stream's */
+  if (!self->have_timeline &&
+      gst_pad_peer_query_duration (pad, GST_FORMAT_TIME, &dur) && dur > 0)
     self->duration = dur;
   GST_INFO_OBJECT (self, "upstream seekable: %d, duration %" GST_TIME_FORMAT,
       self->seekable, GST_TIME_ARGS (self->duration));

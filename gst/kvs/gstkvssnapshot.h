@@ -101,7 +101,6 @@ struct _GstKvsSnapshot
   gboolean anchored;
   gint64 first_frame;           /* ns after the file's start */
   gint64 pts_offset;            /* presentation time - buffer PTS, ns */
-  GstClockTime av_duration;
   GstClockTime last_end;        /* the latest frame's end, on the timeline */
 };
 

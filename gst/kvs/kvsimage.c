@@ -140,6 +140,47 @@ kvs_image_encoder_free (KvsImageEncoder * enc)
 }
 
 /**
+ * kvs_image_map_pair:
+ * @src: (out caller-allocates): mapped for reading
+ * @src_info: @src_buf's format
+ * @src_buf: the frame read from
+ * @dst: (out caller-allocates): mapped for writing
+ * @dst_info: @dst_buf's format
+ * @dst_buf: the frame written to
+ *
+ * Maps both frames, or neither.
+ *
+ * Returns: whether both are mapped; unmap them with kvs_image_unmap_pair()
+ */
+gboolean
+kvs_image_map_pair (GstVideoFrame * src, const GstVideoInfo * src_info,
+    GstBuffer * src_buf, GstVideoFrame * dst, const GstVideoInfo * dst_info,
+    GstBuffer * dst_buf)
+{
+  if (!gst_video_frame_map (src, (GstVideoInfo *) src_info, src_buf,
+          GST_MAP_READ))
+    return FALSE;
+  if (!gst_video_frame_map (dst, (GstVideoInfo *) dst_info, dst_buf,
+          GST_MAP_WRITE)) {
+    gst_video_frame_unmap (src);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/**
+ * kvs_image_unmap_pair:
+ * @src: mapped by kvs_image_map_pair()
+ * @dst: mapped by kvs_image_map_pair()
+ */
+void
+kvs_image_unmap_pair (GstVideoFrame * src, GstVideoFrame * dst)
+{
+  gst_video_frame_unmap (dst);
+  gst_video_frame_unmap (src);
+}
+
+/**
  * kvs_image_blit:
  * @dst: a frame
  * @src: a smaller frame of the same format
@@ -348,12 +389,7 @@ kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw)
       GST_VIDEO_INFO_FORMAT (&padded), GST_VIDEO_INFO_WIDTH (&padded),
       GST_VIDEO_INFO_HEIGHT (&padded), GST_VIDEO_INFO_N_PLANES (&padded),
       padded.offset, padded.stride);
-  if (!gst_video_frame_map (&in, info, raw, GST_MAP_READ)) {
-    gst_buffer_unref (buf);
-    return NULL;
-  }
-  if (!gst_video_frame_map (&out, &padded, buf, GST_MAP_WRITE)) {
-    gst_video_frame_unmap (&in);
+  if (!kvs_image_map_pair (&in, info, raw, &out, &padded, buf)) {
     gst_buffer_unref (buf);
     return NULL;
   }
@@ -371,7 +407,6 @@ kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw)
       memset (d + y * ds + w, s[y * ss + w - 1], ds - w);
     }
   }
-  gst_video_frame_unmap (&out);
-  gst_video_frame_unmap (&in);
+  kvs_image_unmap_pair (&in, &out);
   return buf;
 }

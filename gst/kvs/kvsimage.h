@@ -26,6 +26,12 @@ void kvs_image_encoder_free (KvsImageEncoder * enc);
 void kvs_image_blit (GstVideoFrame * dst, const GstVideoFrame * src,
     guint x, guint y);
 
+gboolean kvs_image_map_pair (GstVideoFrame * src, const GstVideoInfo * src_info,
+    GstBuffer * src_buf, GstVideoFrame * dst, const GstVideoInfo * dst_info,
+    GstBuffer * dst_buf);
+
+void kvs_image_unmap_pair (GstVideoFrame * src, GstVideoFrame * dst);
+
 void kvs_image_expand_range (GstVideoFrame * frame);
 
 GstBuffer *kvs_image_pad_blocks (const GstVideoInfo * info, GstBuffer * raw);
