@@ -119,10 +119,10 @@ enum
 typedef struct
 {
   GstElement *element;
-  const gchar *factory;         /* static: an entry of kvs_factories */
   gboolean has_result;
-  const gchar *type;
+  gchar *type;
   gchar *dstpath;
+  gchar *segmentlisttype;
   gchar *metainfo;
   gchar *out_mediainfo;
   gchar *segmentsinfo;
@@ -177,10 +177,6 @@ struct _GstKvsTask
   gboolean worker_exited;
   GAsyncQueue *jobs;            /* KvsFinal, or &stop_job */
   GCancellable *cancellable;
-};
-
-static const gchar *const kvs_factories[] = {
-  "kvsprobe", "kvssegmentsink", "kvssnapshot", "kvswave", NULL
 };
 
 static gint stop_job;
@@ -290,9 +286,10 @@ static void
 entry_clear_result (KvsTaskEntry * e)
 {
   e->has_result = FALSE;
-  e->type = NULL;
   e->snapshot_num = -1;
+  g_clear_pointer (&e->type, g_free);
   g_clear_pointer (&e->dstpath, g_free);
+  g_clear_pointer (&e->segmentlisttype, g_free);
   g_clear_pointer (&e->metainfo, g_free);
   g_clear_pointer (&e->out_mediainfo, g_free);
   g_clear_pointer (&e->segmentsinfo, g_free);
@@ -453,48 +450,27 @@ gst_kvs_task_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* The kvs element @element is, by its factory, or %NULL. */
-static const gchar *
-kvs_factory (GstElement * element)
+/* Is @element a sub-task: does it have the result contract's read-only
+ * string property? (kvsresult.h: every result-producing element has it,
+ * and its final message carries `task-type` and `dstpath`.) */
+static gboolean
+is_sub_task (GstElement * element)
 {
-  GstElementFactory *factory = gst_element_get_factory (element);
-  const gchar *name;
-  guint i;
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
+      (element), KVS_RESULT_TASK_TYPE_PROP);
 
-  if (factory == NULL)
-    return NULL;
-  name = gst_plugin_feature_get_name (GST_PLUGIN_FEATURE (factory));
-  for (i = 0; kvs_factories[i] != NULL; i++) {
-    if (g_strcmp0 (name, kvs_factories[i]) == 0)
-      return kvs_factories[i];
-  }
-  return NULL;
+  return pspec != NULL && pspec->value_type == G_TYPE_STRING &&
+      (pspec->flags & G_PARAM_READABLE) != 0;
 }
 
-/* The task Type of a kvs element, from its settings. */
-static const gchar *
-element_task_type (GstElement * element, const gchar * factory)
+/* The task Type a sub-task reports, from its settings. */
+static gchar *
+element_task_type (GstElement * element)
 {
-  if (strcmp (factory, "kvswave") == 0)
-    return "wave";
-  if (strcmp (factory, "kvssegmentsink") == 0)
-    return "avtrans";
-  if (strcmp (factory, "kvssnapshot") == 0) {
-    gdouble interval = 0.0;
+  gchar *type = NULL;
 
-    g_object_get (element, "interval", &interval, NULL);
-    return interval > 0.0 ? "avsample" : "avsnapshot";
-  } else {
-    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS
-        (element), "format");
-    GEnumValue *v;
-    gint format = 0;
-
-    g_object_get (element, "format", &format, NULL);
-    v = g_enum_get_value (G_PARAM_SPEC_ENUM (pspec)->enum_class, format);
-    return v != NULL && strcmp (v->value_nick, "outmediainfo") == 0 ?
-        "avtrans" : "avinfo";
-  }
+  g_object_get (element, KVS_RESULT_TASK_TYPE_PROP, &type, NULL);
+  return type != NULL ? type : g_strdup ("");
 }
 
 static KvsTaskEntry *
@@ -514,17 +490,15 @@ find_entry (GstKvsTask * self, GstElement * element)
 static void
 add_entry (GstKvsTask * self, GstElement * element)
 {
-  const gchar *factory = kvs_factory (element);
   KvsTaskEntry *e;
 
-  if (factory == NULL)
+  if (!is_sub_task (element))
     return;
 
   g_mutex_lock (&self->lock);
   if (find_entry (self, element) == NULL) {
     e = g_new0 (KvsTaskEntry, 1);
     e->element = gst_object_ref (element);
-    e->factory = factory;
     e->snapshot_num = -1;
     g_ptr_array_add (self->entries, e);
     GST_DEBUG_OBJECT (self, "sub-task %u: %" GST_PTR_FORMAT,
@@ -586,54 +560,52 @@ bucket_relative (GstKvsTask * self, const gchar * path)
   return res;
 }
 
-/* The file that kvsprobe format=outmediainfo describes: the file sink
- * downstream (the output being written), else the source upstream. */
+/* A sprite array (the `thumnailsinfo` of a result message) with each
+ * `thumbnailpath` made relative to the bucket, as the service reports it;
+ * the array as it came when it is not one. */
 static gchar *
-probed_file (GstElement * probe)
-{
-  const gchar *pads[] = { "src", "sink" };
-  gchar *path = NULL;
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (pads) && path == NULL; i++) {
-    GstPad *pad = gst_element_get_static_pad (probe, pads[i]);
-    GstQuery *query = gst_query_new_uri ();
-    gchar *uri = NULL;
-
-    if (pad != NULL && gst_pad_peer_query (pad, query))
-      gst_query_parse_uri (query, &uri);
-    if (uri != NULL) {
-      path = g_filename_from_uri (uri, NULL, NULL);
-      if (path == NULL)
-        path = g_strdup (uri);
-    }
-    g_free (uri);
-    gst_query_unref (query);
-    gst_clear_object (&pad);
-  }
-  return path;
-}
-
-/* The compact JSON of member @name of the document @json, or %NULL. */
-static gchar *
-document_member (const gchar * json, const gchar * name)
+sprites_in_bucket (GstKvsTask * self, const gchar * json)
 {
   JsonParser *parser = json_parser_new ();
-  JsonNode *root, *member = NULL;
+  JsonNode *root;
+  JsonArray *sheets;
   gchar *res = NULL;
+  guint i;
 
-  if (json_parser_load_from_data (parser, json, -1, NULL)) {
-    root = json_parser_get_root (parser);
-    if (JSON_NODE_HOLDS_OBJECT (root))
-      member = json_object_get_member (json_node_get_object (root), name);
-    if (member != NULL)
-      res = kvs_result_to_json (member);
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    goto done;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    goto done;
+  sheets = json_node_get_array (root);
+  for (i = 0; i < json_array_get_length (sheets); i++) {
+    JsonNode *n = json_array_get_element (sheets, i);
+    JsonObject *o;
+    const gchar *path;
+    gchar *rel;
+
+    if (!JSON_NODE_HOLDS_OBJECT (n))
+      continue;
+    o = json_node_get_object (n);
+    path = json_object_get_string_member_with_default (o, "thumbnailpath",
+        NULL);
+    if (path == NULL)
+      continue;
+    rel = bucket_relative (self, path);
+    json_object_set_string_member (o, "thumbnailpath", rel);
+    g_free (rel);
   }
+  res = kvs_result_to_json (root);
+
+done:
   g_object_unref (parser);
-  return res;
+  return res != NULL ? res : g_strdup (json);
 }
 
-/* Takes the result message of a kvs element in the bin. */
+/* Takes the final result message of a sub-task: the message that carries
+ * `task-type` and the document in `json`. Which item field the document
+ * fills is the message's `document`; nothing here knows which element
+ * posted it. */
 static void
 collect_result (GstKvsTask * self, GstMessage * message)
 {
@@ -641,44 +613,34 @@ collect_result (GstKvsTask * self, GstMessage * message)
   GstElement *src;
   KvsTaskEntry r = { NULL, };
   KvsTaskEntry *e;
-  const gchar *json;
-  gchar *path = NULL;
+  const gchar *json, *type, *document, *sprites;
 
   if (!GST_IS_ELEMENT (GST_MESSAGE_SRC (message)))
     return;
   src = GST_ELEMENT (GST_MESSAGE_SRC (message));
-  r.factory = kvs_factory (src);
-  if (r.factory == NULL || !gst_structure_has_name (s, r.factory))
+  if (!is_sub_task (src))
     return;
   json = gst_structure_get_string (s, "json");
-  if (json == NULL)
+  type = gst_structure_get_string (s, "task-type");
+  if (json == NULL || type == NULL)
     return;
 
   r.snapshot_num = -1;
-  if (strcmp (r.factory, "kvsprobe") == 0) {
-    if (g_strcmp0 (gst_structure_get_string (s, "format"), "metainfo") == 0) {
-      r.type = "avinfo";
-      r.metainfo = g_strdup (json);
-    } else {
-      r.type = "avtrans";
-      r.out_mediainfo = g_strdup (json);
-      path = probed_file (src);
-    }
-  } else if (strcmp (r.factory, "kvswave") == 0) {
-    r.type = "wave";
-    path = g_strdup (gst_structure_get_string (s, "location"));
-  } else if (strcmp (r.factory, "kvssnapshot") == 0) {
-    r.type = element_task_type (src, r.factory);
-    gst_structure_get_int (s, "snapshot-num", &r.snapshot_num);
-    r.thumnailsinfo = document_member (json, "thumnailsinfo");
-    g_object_get (src, "location", &path, NULL);
-  } else {
-    r.type = "avtrans";
+  r.type = g_strdup (type);
+  r.dstpath = bucket_relative (self, gst_structure_get_string (s, "dstpath"));
+  document = gst_structure_get_string (s, "document");
+  if (g_strcmp0 (document, "metainfo") == 0)
+    r.metainfo = g_strdup (json);
+  else if (g_strcmp0 (document, "outMediainfo") == 0)
+    r.out_mediainfo = g_strdup (json);
+  else if (g_strcmp0 (document, "segmentsinfo") == 0)
     r.segmentsinfo = g_strdup (json);
-    path = g_strdup (gst_structure_get_string (s, "playlist"));
-  }
-  r.dstpath = bucket_relative (self, path);
-  g_free (path);
+  r.segmentlisttype = g_strdup (gst_structure_get_string (s,
+          "segmentlisttype"));
+  gst_structure_get_int (s, "snapshot-num", &r.snapshot_num);
+  sprites = gst_structure_get_string (s, "thumnailsinfo");
+  if (sprites != NULL)
+    r.thumnailsinfo = sprites_in_bucket (self, sprites);
 
   g_mutex_lock (&self->lock);
   e = find_entry (self, src);
@@ -720,7 +682,9 @@ entry_copy (const KvsTaskEntry * e)
 
   *c = *e;
   gst_object_ref (c->element);
+  c->type = g_strdup (e->type);
   c->dstpath = g_strdup (e->dstpath);
+  c->segmentlisttype = g_strdup (e->segmentlisttype);
   c->metainfo = g_strdup (e->metainfo);
   c->out_mediainfo = g_strdup (e->out_mediainfo);
   c->segmentsinfo = g_strdup (e->segmentsinfo);
@@ -793,6 +757,7 @@ build_final_body (GstKvsTask * self, gint * status, gint * errnum)
   KvsTaskOutput *outputs;
   GstObject *error_src;
   gchar *type_override, *bucket, *body, *task_id;
+  GPtrArray *types = g_ptr_array_new_with_free_func (g_free);
   gboolean streaming, failed, owned = FALSE;
   gint error;
   guint i, n = entries->len;
@@ -818,8 +783,14 @@ build_final_body (GstKvsTask * self, gint * status, gint * errnum)
 
     o->bucket = bucket;
     o->snapshot_num = -1;
-    o->type = type_override != NULL ? type_override : e->type != NULL ?
-        e->type : element_task_type (e->element, e->factory);
+    if (type_override != NULL) {
+      o->type = type_override;
+    } else if (e->type != NULL) {
+      o->type = e->type;
+    } else {
+      o->type = element_task_type (e->element);
+      g_ptr_array_add (types, (gpointer) o->type);
+    }
     if (failed && (!e->has_result || entry_owns_error (e, error_src))) {
       o->errnum = error;
       owned = TRUE;
@@ -833,7 +804,7 @@ build_final_body (GstKvsTask * self, gint * status, gint * errnum)
     o->metainfo = e->metainfo;
     o->out_mediainfo = e->out_mediainfo;
     o->segmentsinfo = e->segmentsinfo;
-    o->segmentlisttype = e->segmentsinfo != NULL ? "m3u8" : NULL;
+    o->segmentlisttype = e->segmentlisttype;
     o->thumnailsinfo = e->thumnailsinfo;
     o->snapshot_num = e->snapshot_num;
   }
@@ -868,6 +839,7 @@ build_final_body (GstKvsTask * self, gint * status, gint * errnum)
   }
 
   g_free (outputs);
+  g_ptr_array_unref (types);
   g_free (type_override);
   g_free (bucket);
   g_free (task_id);
@@ -1017,7 +989,6 @@ send_progress (GstKvsTask * self, SoupSession * session)
   gchar *url, *type, *body, *task_id;
   KvsCallbackFlags flags = callback_flags (self);
   GstElement *first = NULL;
-  const gchar *factory = NULL;
   gboolean finishing;
   gint percent;
 
@@ -1041,14 +1012,13 @@ send_progress (GstKvsTask * self, SoupSession * session)
     KvsTaskEntry *e = g_ptr_array_index (self->entries, 0);
 
     first = gst_object_ref (e->element);
-    factory = e->factory;
   }
   task_id = g_strdup (self->run_task_id);
   g_mutex_unlock (&self->lock);
 
   if (!finishing) {
     if (type == NULL && first != NULL)
-      type = g_strdup (element_task_type (first, factory));
+      type = element_task_type (first);
     body = kvs_callback_body_progress (task_id, type ? type : "",
         "transcoding", percent, flags);
     kvs_http_deliver (session, url, body, 0, self->jobs, &stop_job,

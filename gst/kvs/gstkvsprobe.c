@@ -90,6 +90,7 @@ enum
   PROP_FORMAT,
   PROP_JSON_LOCATION,
   PROP_TEMP_DIR,
+  PROP_TASK_TYPE,
 };
 
 #define GST_TYPE_KVS_PROBE_FORMAT (gst_kvs_probe_format_get_type ())
@@ -180,6 +181,7 @@ gst_kvs_probe_class_init (GstKvsProbeClass * klass)
           "unlinked file (none: TMPDIR)", DEFAULT_TEMP_DIR,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  kvs_result_install_task_type (gobject_class, PROP_TASK_TYPE);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -294,6 +296,10 @@ gst_kvs_probe_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_TEMP_DIR:
       g_value_set_string (value, self->temp_dir);
+      break;
+    case PROP_TASK_TYPE:
+      g_value_set_string (value, self->format == GST_KVS_PROBE_FORMAT_METAINFO
+          ? "avinfo" : "avtrans");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -484,6 +490,30 @@ gst_kvs_probe_url (GstKvsProbe * self)
  * the error; called once, from the streaming thread, without locks.
  * Returns FALSE when the element is shut down meanwhile (nothing is
  * posted). */
+/* The file an outMediainfo describes: the file sink downstream (the output
+ * being written), else the source upstream; %NULL when neither answers a
+ * URI query with a local file. */
+static gchar *
+probed_file (GstKvsProbe * self)
+{
+  GstPad *pads[] = { self->srcpad, self->sinkpad };
+  gchar *path = NULL;
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (pads) && path == NULL; i++) {
+    GstQuery *query = gst_query_new_uri ();
+    gchar *uri = NULL;
+
+    if (pads[i] != NULL && gst_pad_peer_query (pads[i], query))
+      gst_query_parse_uri (query, &uri);
+    if (uri != NULL)
+      path = g_filename_from_uri (uri, NULL, NULL);
+    g_free (uri);
+    gst_query_unref (query);
+  }
+  return path;
+}
+
 static gboolean
 gst_kvs_probe_run (GstKvsProbe * self, KvsAvInput * input)
 {
@@ -531,6 +561,15 @@ gst_kvs_probe_run (GstKvsProbe * self, KvsAvInput * input)
   if (info->duration_us != KVS_UNKNOWN && info->duration_us >= 0)
     gst_structure_set (s, "duration", GST_TYPE_CLOCK_TIME,
         (GstClockTime) info->duration_us * GST_USECOND, NULL);
+
+  if (self->run_format == GST_KVS_PROBE_FORMAT_METAINFO) {
+    kvs_result_set_task (s, "avinfo", NULL, "metainfo");
+  } else {
+    gchar *path = probed_file (self);
+
+    kvs_result_set_task (s, "avtrans", path, "outMediainfo");
+    g_free (path);
+  }
 
   if (!kvs_result_post (GST_ELEMENT (self), self->run_location, root, s,
           KVS_ERRNUM_PROBE_OUTPUT))

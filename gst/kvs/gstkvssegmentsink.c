@@ -89,6 +89,7 @@ enum
   PROP_PLAYLIST_LOCATION,
   PROP_JSON_LOCATION,
   PROP_START_INDEX,
+  PROP_TASK_TYPE,
 };
 
 static const gchar *muxer_factories[] =
@@ -172,6 +173,7 @@ gst_kvs_segment_sink_class_init (GstKvsSegmentSinkClass * klass)
           "The first segment's number", 0, G_MAXINT, DEFAULT_START_INDEX,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  kvs_result_install_task_type (gobject_class, PROP_TASK_TYPE);
 
   gst_element_class_add_static_pad_template (element_class, &video_template);
   gst_element_class_add_static_pad_template (element_class, &audio_template);
@@ -341,6 +343,9 @@ gst_kvs_segment_sink_get_property (GObject * object, guint prop_id,
       break;
     case PROP_START_INDEX:
       g_value_set_uint (value, self->start_index);
+      break;
+    case PROP_TASK_TYPE:
+      g_value_set_string (value, "avtrans");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1003,6 +1008,8 @@ gst_kvs_segment_sink_finish (GstKvsSegmentSink * self)
     goto done;
 
   s = gst_structure_new_empty ("kvssegmentsink");
+  kvs_result_set_task (s, "avtrans", list, "segmentsinfo");
+  gst_structure_set (s, "segmentlisttype", G_TYPE_STRING, "m3u8", NULL);
   if (list) {
     gchar *shown = kvs_files_display (list);
 

@@ -152,6 +152,7 @@ enum
   PROP_AUTOROTATE,
   PROP_JSON_LOCATION,
   PROP_VTT_LOCATION,
+  PROP_TASK_TYPE,
 };
 
 typedef struct
@@ -286,6 +287,7 @@ gst_kvs_snapshot_class_init (GstKvsSnapshotClass * klass)
   install_string (gobject_class, PROP_VTT_LOCATION, "vtt-location",
       "Path of the WebVTT thumbnails track for sprite sheets (none: not "
       "written)");
+  kvs_result_install_task_type (gobject_class, PROP_TASK_TYPE);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_set_static_metadata (element_class, "KVS snapshot",
@@ -492,6 +494,10 @@ gst_kvs_snapshot_get_property (GObject * object, guint prop_id,
       break;
     case PROP_VTT_LOCATION:
       g_value_set_string (value, self->vtt_location);
+      break;
+    case PROP_TASK_TYPE:
+      g_value_set_string (value, self->interval > 0.0 ? "avsample" :
+          "avsnapshot");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1563,6 +1569,16 @@ gst_kvs_snapshot_finish (GstKvsSnapshot * self, GstClockTime stream_end)
   root = build_document (self);
   s = gst_structure_new ("kvssnapshot", "snapshot-num", G_TYPE_INT,
       (gint) self->captured->len, NULL);
+  kvs_result_set_task (s, self->run.interval > 0 ? "avsample" :
+      "avsnapshot", self->run.location, NULL);
+  if (is_sprite (self)) {
+    JsonNode *sheets = json_object_get_member (json_node_get_object (root),
+        "thumnailsinfo");
+    gchar *json = kvs_result_to_json (sheets);
+
+    gst_structure_set (s, "thumnailsinfo", G_TYPE_STRING, json, NULL);
+    g_free (json);
+  }
   kvs_result_post (GST_ELEMENT (self), self->run.json_location, root, s,
       KVS_ERRNUM_SNAPSHOT_OUTPUT);
   json_node_unref (root);

@@ -106,6 +106,7 @@ enum
   PROP_FORMAT,
   PROP_BITS,
   PROP_SPLIT_CHANNELS,
+  PROP_TASK_TYPE,
 };
 
 #define GST_TYPE_KVS_WAVE_FORMAT (gst_kvs_wave_format_get_type ())
@@ -240,6 +241,7 @@ gst_kvs_wave_class_init (GstKvsWaveClass * klass)
           DEFAULT_SPLIT_CHANNELS,
           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
           GST_PARAM_MUTABLE_READY));
+  kvs_result_install_task_type (gobject_class, PROP_TASK_TYPE);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -342,6 +344,9 @@ gst_kvs_wave_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_SPLIT_CHANNELS:
       g_value_set_boolean (value, self->split_channels);
+      break;
+    case PROP_TASK_TYPE:
+      g_value_set_string (value, "wave");
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -778,6 +783,7 @@ gst_kvs_wave_finish (GstKvsWave * self)
   GST_INFO_OBJECT (self, "%" G_GUINT64_FORMAT " frames, exact: %d", frames,
       kvs_waveform_is_exact (self->waveform));
 
+  kvs_result_set_task (s, "wave", self->run_location, NULL);
   kvs_result_post (GST_ELEMENT (self), self->run_location, root, s,
       KVS_ERRNUM_OPEN_OUTPUT);
   json_node_unref (root);

@@ -151,6 +151,51 @@ kvs_result_write_sidecar (const gchar * location, const gchar * json,
 }
 
 /**
+ * kvs_result_install_task_type:
+ * @klass: an element class
+ * @prop_id: the id the class gives the property
+ *
+ * Installs the read-only #KVS_RESULT_TASK_TYPE_PROP property.
+ */
+void
+kvs_result_install_task_type (GObjectClass * klass, guint prop_id)
+{
+  g_object_class_install_property (klass, prop_id,
+      g_param_spec_string (KVS_RESULT_TASK_TYPE_PROP, "Task type",
+          "The service's task Type this element's result reports in a "
+          "callback (avinfo, avtrans, wave, avsnapshot, avsample), from "
+          "the current settings", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+/**
+ * kvs_result_set_task:
+ * @fields: a result message structure
+ * @task_type: the task `Type` of the result
+ * @dstpath: (nullable): the output the result describes, as the element
+ *     knows it (a path), or %NULL for none
+ * @document: (nullable): the callback item field the result document goes
+ *     into as a string (`metainfo`, `outMediainfo`, `segmentsinfo`), or
+ *     %NULL when the callback carries no document of this element
+ *
+ * Sets the fields every final result message carries: `task-type`,
+ * `dstpath` (a displayable UTF-8 path, `""` for none) and, when there is
+ * one, `document`.
+ */
+void
+kvs_result_set_task (GstStructure * fields, const gchar * task_type,
+    const gchar * dstpath, const gchar * document)
+{
+  gchar *shown = dstpath != NULL ? kvs_files_display (dstpath) : g_strdup ("");
+
+  gst_structure_set (fields, "task-type", G_TYPE_STRING, task_type,
+      "dstpath", G_TYPE_STRING, shown, NULL);
+  g_free (shown);
+  if (document != NULL)
+    gst_structure_set (fields, "document", G_TYPE_STRING, document, NULL);
+}
+
+/**
  * kvs_result_post:
  * @element: the element whose result this is
  * @location: (nullable): the sidecar's path, or %NULL for none
