@@ -106,6 +106,7 @@ enum
   PROP_TASK_ID,
   PROP_CALLBACK_URL,
   PROP_BUCKET,
+  PROP_BUCKET_DIR,
   PROP_CALLBACK_LOCATION,
   PROP_TYPE,
   PROP_STREAMING,
@@ -146,6 +147,7 @@ struct _GstKvsTask
   gchar *task_id;
   gchar *callback_url;
   gchar *bucket;
+  gchar *bucket_dir;
   gchar *callback_location;
   gchar *type;
   gboolean streaming;
@@ -229,7 +231,10 @@ gst_kvs_task_class_init (GstKvsTaskClass * klass)
       "(unset: no HTTP; the body goes to callback-location and the message)");
   install_string (gobject_class, PROP_BUCKET, "bucket", "Bucket",
       "The callback's bucket; output paths under it are reported relative "
-      "to it");
+      "to it (unless bucket-dir is set)");
+  install_string (gobject_class, PROP_BUCKET_DIR, "bucket-dir",
+      "Bucket directory", "The directory the bucket stands for: output "
+      "paths under it are reported relative to it (unset: bucket)");
   install_string (gobject_class, PROP_CALLBACK_LOCATION, "callback-location",
       "Callback location", "Also write the final callback body to this file "
       "(atomically, before it is sent)");
@@ -326,6 +331,7 @@ gst_kvs_task_finalize (GObject * object)
   g_free (self->task_id);
   g_free (self->callback_url);
   g_free (self->bucket);
+  g_free (self->bucket_dir);
   g_free (self->callback_location);
   g_free (self->type);
   g_ptr_array_unref (self->entries);
@@ -360,6 +366,10 @@ gst_kvs_task_set_property (GObject * object, guint prop_id,
     case PROP_BUCKET:
       g_free (self->bucket);
       self->bucket = g_value_dup_string (value);
+      break;
+    case PROP_BUCKET_DIR:
+      g_free (self->bucket_dir);
+      self->bucket_dir = g_value_dup_string (value);
       break;
     case PROP_CALLBACK_LOCATION:
       g_free (self->callback_location);
@@ -421,6 +431,9 @@ gst_kvs_task_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_BUCKET:
       g_value_set_string (value, self->bucket);
+      break;
+    case PROP_BUCKET_DIR:
+      g_value_set_string (value, self->bucket_dir);
       break;
     case PROP_CALLBACK_LOCATION:
       g_value_set_string (value, self->callback_location);
@@ -539,19 +552,19 @@ gst_kvs_task_deep_element_removed (GstBin * bin, GstBin * sub_bin,
 static gchar *
 bucket_relative (GstKvsTask * self, const gchar * path)
 {
-  const gchar *rest = NULL;
+  const gchar *rest = NULL, *dir;
   gchar *res;
 
   if (path == NULL)
     return g_strdup ("");
 
   GST_OBJECT_LOCK (self);
-  if (self->bucket != NULL && self->bucket[0] != '\0'
-      && g_str_has_prefix (path, self->bucket)) {
-    rest = path + strlen (self->bucket);
+  dir = self->bucket_dir != NULL ? self->bucket_dir : self->bucket;
+  if (dir != NULL && dir[0] != '\0' && g_str_has_prefix (path, dir)) {
+    rest = path + strlen (dir);
     if (rest[0] == G_DIR_SEPARATOR)
       rest++;
-    else if (!g_str_has_suffix (self->bucket, G_DIR_SEPARATOR_S))
+    else if (!g_str_has_suffix (dir, G_DIR_SEPARATOR_S))
       rest = NULL;
   }
   res = g_strdup (rest != NULL ? rest : path);
