@@ -508,6 +508,99 @@ assert_task_id (const gchar * id)
 
 /* ---- single tasks ---- */
 
+/* An application's element that follows the result contract
+ * (kvsresult.h): a task-type property and a final message with task-type,
+ * dstpath and document. kvstask must report it like the project's own. */
+typedef struct
+{
+  GstElement parent;
+} AppResult;
+
+typedef struct
+{
+  GstElementClass parent_class;
+} AppResultClass;
+
+static GType app_result_get_type (void);
+G_DEFINE_TYPE (AppResult, app_result, GST_TYPE_ELEMENT);
+
+static void
+app_result_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  g_value_set_string (value, "avtrans");
+}
+
+static GstStateChangeReturn
+app_result_change_state (GstElement * element, GstStateChange transition)
+{
+  if (transition == GST_STATE_CHANGE_READY_TO_PAUSED) {
+    GstStructure *s = gst_structure_new ("app-result",
+        "task-type", G_TYPE_STRING, "avtrans",
+        "dstpath", G_TYPE_STRING, "/media/out/app.mp4",
+        "document", G_TYPE_STRING, "outMediainfo",
+        "json", G_TYPE_STRING, "{\"format\":{\"format_name\":\"mp4\"}}",
+        NULL);
+
+    gst_element_post_message (element,
+        gst_message_new_element (GST_OBJECT (element), s));
+  }
+  return GST_ELEMENT_CLASS (app_result_parent_class)->change_state (element,
+      transition);
+}
+
+static void
+app_result_class_init (AppResultClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+
+  gobject_class->get_property = app_result_get_property;
+  g_object_class_install_property (gobject_class, 1,
+      g_param_spec_string ("task-type", "Task type", "the task type", NULL,
+          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  gst_element_class_set_static_metadata (GST_ELEMENT_CLASS (klass),
+      "Test result", "Testing", "A result of the contract", "tests");
+  GST_ELEMENT_CLASS (klass)->change_state = app_result_change_state;
+}
+
+static void
+app_result_init (AppResult * self)
+{
+}
+
+/* kvstask knows no element by name: an element of the application that
+ * follows the contract is a sub-task like the project's own */
+GST_START_TEST (app_result_contract)
+{
+  gchar *desc;
+  JsonNode *node;
+  JsonObject *root, *details, *item;
+  Run r;
+
+  fail_unless (gst_element_register (NULL, "apptestresult", GST_RANK_NONE,
+          app_result_get_type ()));
+  desc = g_strdup_printf ("kvstask. ( callback-url=%s bucket=/media "
+      "apptestresult fakesrc num-buffers=1 ! fakesink )", rx.url);
+  run (desc, &r);
+  node = delivered_body (&r, NULL);
+  root = json_node_get_object (node);
+  fail_unless_equals_int (json_object_get_int_member (root, "Status"), 3);
+  fail_unless_equals_string (json_object_get_string_member (root, "Type"),
+      "avtrans");
+  details = member_object (root, "Details");
+  item = json_array_get_object_element (member_array (details, "items"), 0);
+  assert_keys (item, "dstpath,outMediainfo");
+  fail_unless_equals_string (json_object_get_string_member (item, "dstpath"),
+      "out/app.mp4");
+  assert_document (item, "outMediainfo",
+      "{\"format\":{\"format_name\":\"mp4\"}}");
+  json_node_unref (node);
+  run_clear (&r);
+  g_free (desc);
+}
+
+GST_END_TEST;
+
 GST_START_TEST (test_avinfo)
 {
   gchar *cb = g_build_filename (tmpdir, "callback.json", NULL);
@@ -1339,6 +1432,7 @@ kvstask_suite (void)
   suite_add_tcase (s, tc);
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, test_avinfo);
+  tcase_add_test (tc, app_result_contract);
   tcase_add_test (tc, test_task_id_property);
   tcase_add_test (tc, test_avtrans_outmediainfo);
   tcase_add_test (tc, test_segments);
