@@ -20,6 +20,7 @@
 #include "kvsrequest.h"
 
 #include "kvserrors.h"
+#include "kvsfiles.h"
 
 #include <errno.h>
 #include <json-glib/json-glib.h>
@@ -109,44 +110,35 @@ kvs_request_check_bucket_name (const gchar * name)
       strstr (name, "..") == NULL;
 }
 
-/* Does @key hold exactly one integer conversion ("%03d", "%d", "%u")? */
-static gboolean
-has_one_conversion (const gchar * key)
-{
-  guint n = 0;
-  const gchar *p;
-
-  for (p = key; *p != '\0'; p++) {
-    if (*p != '%')
-      continue;
-    p++;
-    if (*p == '%')
-      continue;
-    if (*p == '0')
-      p++;
-    while (g_ascii_isdigit (*p))
-      p++;
-    if (*p != 'd' && *p != 'u' && *p != 'i')
-      return FALSE;
-    n++;
-  }
-  return n == 1;
-}
+static gboolean check_path (const gchar * key);
 
 /**
  * kvs_request_check_key:
  * @key: an object key
  * @pattern: the key names numbered files and must hold exactly one integer
- *     conversion (`%03d`); otherwise it may hold no `%` at all
+ *     conversion (`%03d`, as the elements take it); otherwise it may hold
+ *     no `%` at all
  *
- * An object key is a relative path inside its bucket: UTF-8, at most
+ * An output's key is a relative path inside its bucket: UTF-8, at most
  * #KVS_REQUEST_MAX_KEY bytes, no control character or backslash, no
- * empty, `.` or `..` component, not absolute, not ending in `/`.
+ * empty, `.` or `..` component, not absolute, not ending in `/`, and not
+ * in a staging directory of the task layer (`.kvs-staging-…`).
  *
  * Returns: %TRUE when @key is valid
  */
 gboolean
 kvs_request_check_key (const gchar * key, gboolean pattern)
+{
+  if (g_str_has_prefix (key, ".kvs-staging-"))
+    return FALSE;
+  if (pattern ? !kvs_files_is_pattern (key) : strchr (key, '%') != NULL)
+    return FALSE;
+  return check_path (key);
+}
+
+/* a key as a relative path that stays in its bucket, whatever it holds */
+static gboolean
+check_path (const gchar * key)
 {
   gchar **parts;
   gboolean ok = TRUE;
@@ -160,9 +152,6 @@ kvs_request_check_key (const gchar * key, gboolean pattern)
     if ((guchar) * p < 0x20 || *p == 0x7f || *p == '\\')
       return FALSE;
   }
-  if (pattern ? !has_one_conversion (key) : strchr (key, '%') != NULL)
-    return FALSE;
-
   parts = g_strsplit (key, "/", -1);
   for (i = 0; parts[i] != NULL && ok; i++) {
     if (parts[i][0] == '\0' || strcmp (parts[i], ".") == 0 ||
@@ -320,9 +309,7 @@ parse_source (JsonObject * o, KvsRequest * r, gint * code, gchar ** detail)
   if (strlen (r->src_key) > KVS_REQUEST_MAX_KEY)
     return fail (code, detail, KVS_PUBLIC_SOURCE_TOO_LONG, "SrcInfo.path: "
         "the key is over %d bytes", KVS_REQUEST_MAX_KEY);
-  if (!kvs_request_check_key (r->src_key, FALSE) &&
-      !(strchr (r->src_key, '%') != NULL &&
-          kvs_request_check_key (r->src_key, TRUE)))
+  if (!check_path (r->src_key))
     return fail (code, detail, KVS_PUBLIC_INVALID_FILE_NAME, "SrcInfo.path: "
         "invalid key");
   return TRUE;

@@ -202,6 +202,14 @@ rc, out, err = run({"Preset": "wave", "SrcInfo": {"path": "/src/clip.mp4"},
 check(rc == 0 and len(out) == 2 and out[1]["Status"] == 3,
       f"reference request: exit {rc}")
 
+# --- a source key may hold any character a file name can, '%' too ----------
+with open(os.path.join(root, "src", "50% off.mp4"), "wb") as f:
+    f.write(open(clip, "rb").read())
+rc, out, err = run({"Preset": "avinfo", "SrcInfo": [{"path":
+                    "/src/50% off.mp4"}]})
+check(rc == 0 and len(out) == 2 and out[1]["Status"] == 3,
+      f"source key with '%': exit {rc} {err.strip()}")
+
 # --- refusals, each with its code, nothing run ----------------------------
 before = files_under("out")
 bad = [
@@ -239,6 +247,9 @@ bad = [
     (1014, base("wave", "a.json", points=100,
                 SrcInfo=[{"path": "/src/link/secret.mp4"}])),
     (1014, base("avsnapshot", "no-pattern.jpg", times=[1])),
+    (1014, base("avsnapshot", "two-%d-%d.jpg", times=[1])),
+    (1014, base("wave", "100%.json", points=100)),
+    (1014, base("wave", ".kvs-staging-x/a.json", points=100)),
     (1016, base("wave", "a.json", points=100, SrcInfo="clip.mp4")),
     (1016, base("wave", "a.json", points=100, SrcInfo=[])),
     (1016, base("wave", "a.json", points=100, SrcInfo=[{"path": "clip.mp4"}])),
