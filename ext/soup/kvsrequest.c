@@ -44,6 +44,7 @@ static const PresetName presets[] = {
   {"avsample", KVS_PRESET_AVSAMPLE},
   {"sprites", KVS_PRESET_SPRITES},
   {"segments", KVS_PRESET_SEGMENTS},
+  {"avtrans", KVS_PRESET_AVTRANS},
 };
 
 /* the failure of a check: its code and what was wrong */
@@ -78,6 +79,7 @@ kvs_request_free (KvsRequest * r)
   g_free (r->dst_acl);
   g_free (r->cb_url);
   g_free (r->vtt_key);
+  g_free (r->container);
   if (r->times != NULL)
     g_array_unref (r->times);
   g_free (r);
@@ -411,6 +413,36 @@ parse_preset_params (JsonObject * o, KvsRequest * r, gint * code,
             "segmentlisttype: only m3u8");
       return get_seconds (o, "target_duration", 0.1, 3600, 10, FALSE,
           &r->target_duration, code, detail);
+    case KVS_PRESET_AVTRANS:
+      if (!get_string (o, "format", &s))
+        return fail (code, detail, KVS_PUBLIC_ILLEGAL_EXTENSION,
+            "format: not a string");
+      if (s == NULL)
+        s = g_str_has_suffix (r->dst_key, ".flv") ? "flv" :
+            g_str_has_suffix (r->dst_key, ".ts") ? "ts" : "mp4";
+      if (strcmp (s, "mp4") != 0 && strcmp (s, "flv") != 0 &&
+          strcmp (s, "ts") != 0)
+        return fail (code, detail, KVS_PUBLIC_ILLEGAL_EXTENSION,
+            "format: mp4, flv or ts");
+      r->container = g_strdup (s);
+      if (!get_uint (o, "width", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+              &r->width, code, detail) ||
+          !get_uint (o, "height", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+              &r->height, code, detail))
+        return FALSE;
+      if (r->width % 2 != 0 || r->height % 2 != 0)
+        return fail (code, detail, KVS_PUBLIC_ILLEGAL_EXTENSION,
+            "width, height: even numbers (H.264 4:2:0)");
+      return get_uint (o, "width", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+          &r->width, code, detail) &&
+          get_uint (o, "height", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+          &r->height, code, detail) &&
+          get_uint (o, "framerate", 0, 120, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+          &r->framerate, code, detail) &&
+          get_uint (o, "video_bitrate", 50, 100000, 1000,
+          KVS_PUBLIC_ILLEGAL_EXTENSION, &r->video_bitrate, code, detail) &&
+          get_uint (o, "audio_bitrate", 8000, 512000, 128000,
+          KVS_PUBLIC_ILLEGAL_EXTENSION, &r->audio_bitrate, code, detail);
   }
   g_return_val_if_reached (FALSE);
 }

@@ -26,6 +26,7 @@ G_BEGIN_DECLS
   KVS_PRESET_AVSAMPLE,
   KVS_PRESET_SPRITES,
   KVS_PRESET_SEGMENTS,
+  KVS_PRESET_AVTRANS,
 } KvsPreset;
 
 /* the public codes the task layer raises (docs/api.md says for what) */
@@ -75,6 +76,10 @@ typedef struct
   guint tile_width, tile_height;
   gchar *vtt_key;               /* sprites: NULL = none */
   gdouble target_duration;      /* segments */
+  gchar *container;             /* avtrans: mp4, flv, ts */
+  guint framerate;              /* avtrans: 0 = source's */
+  guint video_bitrate;          /* avtrans: kbit/s */
+  guint audio_bitrate;          /* avtrans: bit/s */
 } KvsRequest;
 
 KvsRequest *kvs_request_parse (const gchar * action, const gchar * body,

@@ -21,13 +21,16 @@
 
 #include "kvsrun.h"
 
+#include "kvsavprobe.h"
 #include "kvscallback.h"
 #include "kvserrors.h"
 #include "kvshttp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (kvs_run_debug);
 #define GST_CAT_DEFAULT kvs_run_debug
@@ -35,6 +38,8 @@ GST_DEBUG_CATEGORY_STATIC (kvs_run_debug);
 /**
  * kvs_run_description:
  * @request: a validated request
+ * @has_video: the source has a video stream (avtrans: a video branch)
+ * @has_audio: the source has an audio stream (avtrans: an audio branch)
  *
  * The pipeline of a request's preset, as a launch description: numbers
  * only, which the request has validated. Paths are set on the named
@@ -43,9 +48,11 @@ GST_DEBUG_CATEGORY_STATIC (kvs_run_debug);
  * Returns: (transfer full): the description
  */
 gchar *
-kvs_run_description (const KvsRequest * r)
+kvs_run_description (const KvsRequest * r, gboolean has_video,
+    gboolean has_audio)
 {
   gchar a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+  GString *d;
 
   switch (r->preset) {
     case KVS_PRESET_WAVE:
@@ -80,6 +87,39 @@ kvs_run_description (const KvsRequest * r)
           "parsebin name=d kvssegmentsink name=out target-duration=%s "
           "d. ! video/x-h264 ! queue ! out.video d. ! audio/mpeg ! queue ! "
           "out.audio_0 )", g_ascii_dtostr (a, sizeof (a), r->target_duration));
+    case KVS_PRESET_AVTRANS:
+      /* H.264 + AAC in the container; a branch per stream the source has
+       * (a branch with no stream would hold the muxer forever) */
+      d = g_string_new ("kvstask.( name=task filesrc name=src ! decodebin "
+          "name=d ");
+      g_string_append (d, strcmp (r->container, "flv") == 0 ?
+          "flvmux name=mux streamable=false" :
+          strcmp (r->container, "ts") == 0 ? "mpegtsmux name=mux" :
+          "mp4mux name=mux faststart=true");
+      g_string_append (d, " ! kvsprobe name=out format=outmediainfo ! "
+          "filesink name=sink ");
+      if (has_video) {
+        g_string_append (d, "d. ! video/x-raw ! queue ! videoconvert ! "
+            "videoscale ! videorate ! video/x-raw,format=I420,"
+            "pixel-aspect-ratio=1/1");
+        if (r->width > 0)
+          g_string_append_printf (d, ",width=%u", r->width);
+        if (r->height > 0)
+          g_string_append_printf (d, ",height=%u", r->height);
+        if (r->framerate > 0)
+          g_string_append_printf (d, ",framerate=%u/1", r->framerate);
+        g_string_append_printf (d, " ! x264enc speed-preset=veryfast "
+            "bitrate=%u ! video/x-h264,profile=high ! h264parse ! mux. ",
+            r->video_bitrate);
+      }
+      if (has_audio) {
+        g_string_append_printf (d, "d. ! audio/x-raw ! queue ! audioconvert "
+            "! audioresample ! %s avenc_aac bitrate=%u ! aacparse ! mux. ",
+            strcmp (r->container, "flv") == 0 ? "audio/x-raw,rate=44100 !" :
+            "", r->audio_bitrate);
+      }
+      g_string_append (d, ")");
+      return g_string_free (d, FALSE);
   }
   g_return_val_if_reached (NULL);
 }
@@ -103,7 +143,8 @@ make_parent (const gchar * path)
 
 /* Sets the outputs of the preset's element to staged paths. */
 static gboolean
-set_outputs (const KvsRequest * r, GstElement * out, const gchar * stage)
+set_outputs (const KvsRequest * r, GstElement * out, GstElement * sink,
+    const gchar * stage)
 {
   gchar *path, *list_dir, *stem, *segments;
 
@@ -164,6 +205,10 @@ set_outputs (const KvsRequest * r, GstElement * out, const gchar * stage)
       g_free (segments);
       g_free (stem);
       g_free (list_dir);
+      break;
+    case KVS_PRESET_AVTRANS:
+      path = staged (stage, r->dst_key);
+      g_object_set (sink, "location", path, NULL);
       break;
     default:
       return FALSE;
@@ -234,6 +279,68 @@ publish (const gchar * stage, const gchar * dst, GError ** error)
   return ok;
 }
 
+static gint
+file_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
+{
+  gint fd = GPOINTER_TO_INT (user_data);
+  gssize n;
+
+  do {
+    n = pread (fd, buf, size, (off_t) offset);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : (gint) n;
+}
+
+/* Which kinds of streams the source has, as libavformat reads it. */
+static gboolean
+source_streams (const gchar * path, gboolean * video, gboolean * audio)
+{
+  KvsAvInput input = { file_read, NULL, NULL, -1, NULL };
+  KvsMediaInfo *info = kvs_media_info_new ();
+  gint fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  gboolean ok;
+  guint i;
+
+  *video = *audio = FALSE;
+  if (fd < 0) {
+    kvs_media_info_free (info);
+    return FALSE;
+  }
+  input.user_data = GINT_TO_POINTER (fd);
+  input.size = lseek (fd, 0, SEEK_END);
+  ok = kvs_av_probe (&input, info, NULL);
+  for (i = 0; ok && i < info->streams->len; i++) {
+    KvsMediaStream *st = g_ptr_array_index (info->streams, i);
+
+    *video |= st->type == KVS_MEDIA_VIDEO;
+    *audio |= st->type == KVS_MEDIA_AUDIO;
+  }
+  close (fd);
+  kvs_media_info_free (info);
+  return ok;
+}
+
+/* The callback of a task that failed before its pipeline could tell. */
+static void
+fail_task (const KvsRequest * r, const gchar * task_id, gint errnum,
+    const gchar * why, KvsRunResult * res)
+{
+  KvsTaskOutput o = { NULL, };
+
+  o.type = r->preset == KVS_PRESET_SEGMENTS ||
+      r->preset == KVS_PRESET_AVTRANS ? "avtrans" :
+      r->preset == KVS_PRESET_SPRITES ? "avsample" : r->preset_name;
+  o.errnum = errnum;
+  o.bucket = r->dst_bucket;
+  o.snapshot_num = -1;
+  g_free (res->body);
+  res->body = kvs_callback_body (task_id, &o, KVS_CALLBACK_FLAGS_NONE);
+  g_free (res->error);
+  res->error = g_strdup (why);
+  res->status = KVS_CALLBACK_FAILURE;
+  res->errnum = errnum;
+}
+
 static void
 take_callback (const GstStructure * s, KvsRunResult * res)
 {
@@ -270,7 +377,8 @@ kvs_run_task (const KvsRequest * r, const gchar * src_path,
     const gchar * dst_dir, const gchar * task_id, KvsRunProgress progress,
     gpointer user_data, KvsRunResult * res)
 {
-  GstElement *pipeline, *task, *src, *out;
+  GstElement *pipeline, *task, *src, *out, *sink;
+  gboolean has_video = TRUE, has_audio = TRUE;
   GError *err = NULL;
   gchar *desc, *stage = NULL;
   GstBus *bus;
@@ -282,18 +390,30 @@ kvs_run_task (const KvsRequest * r, const gchar * src_path,
   res->status = KVS_CALLBACK_FAILURE;
   res->errnum = KVS_ERRNUM_UNKNOWN;
 
-  desc = kvs_run_description (r);
+  if (r->preset == KVS_PRESET_AVTRANS) {
+    if (!source_streams (src_path, &has_video, &has_audio)) {
+      fail_task (r, task_id, KVS_ERRNUM_INVALID_DATA, "the source is not "
+          "media that libavformat reads", res);
+      goto deliver;
+    }
+    if (!has_video && !has_audio) {
+      fail_task (r, task_id, KVS_ERRNUM_NO_AV_DATA, "the source has no "
+          "audio or video stream", res);
+      goto deliver;
+    }
+  }
+  desc = kvs_run_description (r, has_video, has_audio);
   pipeline = gst_parse_launch_full (desc, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
       &err);
   GST_INFO ("task %s: %s", task_id, desc);
   g_free (desc);
   if (pipeline == NULL) {
-    res->errnum = err != NULL && err->domain == GST_PARSE_ERROR &&
+    fail_task (r, task_id, err != NULL && err->domain == GST_PARSE_ERROR &&
         err->code == GST_PARSE_ERROR_NO_SUCH_ELEMENT ?
-        KVS_ERRNUM_DECODER_NOT_FOUND : KVS_ERRNUM_UNKNOWN;
-    res->error = g_strdup (err != NULL ? err->message : "no pipeline");
+        KVS_ERRNUM_ENCODER_NOT_FOUND : KVS_ERRNUM_UNKNOWN,
+        err != NULL ? err->message : "no pipeline", res);
     g_clear_error (&err);
-    return FALSE;
+    goto deliver;
   }
   if (!GST_IS_PIPELINE (pipeline)) {
     /* the description is one kvstask: it goes into a pipeline of its own */
@@ -305,6 +425,7 @@ kvs_run_task (const KvsRequest * r, const gchar * src_path,
   task = gst_bin_get_by_name (GST_BIN (pipeline), "task");
   src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
   out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
 
   g_object_set (src, "location", src_path, NULL);
   g_object_set (task, "task-id", task_id, NULL);
@@ -313,10 +434,13 @@ kvs_run_task (const KvsRequest * r, const gchar * src_path,
   if (dst_dir != NULL) {
     stage = g_strdup_printf ("%s%c.kvs-staging-%s", dst_dir, G_DIR_SEPARATOR,
         task_id);
-    if (g_mkdir_with_parents (stage, 0700) != 0 || !set_outputs (r, out, stage)) {
-      res->errnum = KVS_ERRNUM_OPEN_OUTPUT;
-      res->error = g_strdup_printf ("cannot create %s", stage);
-      goto out;
+    if (g_mkdir_with_parents (stage, 0700) != 0
+        || !set_outputs (r, out, sink, stage)) {
+      gchar *why = g_strdup_printf ("cannot create %s", stage);
+
+      fail_task (r, task_id, KVS_ERRNUM_OPEN_OUTPUT, why, res);
+      g_free (why);
+      goto release;
     }
     g_object_set (task, "bucket-dir", stage, NULL);
   }
@@ -363,29 +487,31 @@ kvs_run_task (const KvsRequest * r, const gchar * src_path,
   gst_element_set_state (pipeline, GST_STATE_NULL);
   gst_object_unref (bus);
 
-  if (res->body == NULL) {
-    res->error = g_strdup ("the task ended without a callback");
-    res->status = KVS_CALLBACK_FAILURE;
-  }
+  if (res->body == NULL)
+    fail_task (r, task_id, KVS_ERRNUM_UNKNOWN, "the task ended without a "
+        "callback", res);
   if (res->status == KVS_CALLBACK_SUCCESS && stage != NULL &&
       !publish (stage, dst_dir, &err)) {
-    KvsTaskOutput o = { NULL, };
+    gchar *why = g_strdup_printf ("publishing the outputs: %s", err->message);
 
-    o.type = r->preset == KVS_PRESET_SEGMENTS ? "avtrans" :
-        r->preset == KVS_PRESET_SPRITES ? "avsample" : r->preset_name;
-    o.errnum = KVS_ERRNUM_OPEN_OUTPUT;
-    o.bucket = r->dst_bucket;
-    o.snapshot_num = -1;
-    g_free (res->body);
-    res->body = kvs_callback_body (task_id, &o, KVS_CALLBACK_FLAGS_NONE);
-    g_free (res->error);
-    res->error = g_strdup_printf ("publishing the outputs: %s", err->message);
-    res->status = KVS_CALLBACK_FAILURE;
-    res->errnum = KVS_ERRNUM_OPEN_OUTPUT;
+    fail_task (r, task_id, KVS_ERRNUM_OPEN_OUTPUT, why, res);
+    g_free (why);
     g_clear_error (&err);
   }
   if (progress != NULL && res->status == KVS_CALLBACK_SUCCESS)
     progress (100, user_data);
+
+release:
+  gst_object_unref (task);
+  gst_object_unref (src);
+  gst_object_unref (out);
+  gst_clear_object (&sink);
+  gst_object_unref (pipeline);
+
+deliver:
+  if (stage != NULL)
+    remove_tree (stage);
+  g_free (stage);
 
   if (r->cb_url != NULL && res->body != NULL) {
     SoupSession *session = kvs_http_session_new (10);
@@ -399,15 +525,6 @@ kvs_run_task (const KvsRequest * r, const gchar * src_path,
     kvs_delivery_clear (&d);
     g_object_unref (session);
   }
-
-out:
-  if (stage != NULL)
-    remove_tree (stage);
-  g_free (stage);
-  gst_object_unref (task);
-  gst_object_unref (src);
-  gst_object_unref (out);
-  gst_object_unref (pipeline);
   return res->status == KVS_CALLBACK_SUCCESS;
 }
 

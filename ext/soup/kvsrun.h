@@ -35,7 +35,8 @@ G_BEGIN_DECLS
 
 typedef void (*KvsRunProgress) (gint percent, gpointer user_data);
 
-gchar *kvs_run_description (const KvsRequest * request);
+gchar *kvs_run_description (const KvsRequest * request, gboolean has_video,
+    gboolean has_audio);
 
 gboolean kvs_run_task (const KvsRequest * request, const gchar * src_path,
     const gchar * dst_dir, const gchar * task_id, KvsRunProgress progress,

@@ -195,6 +195,46 @@ if d:
     m3u8 = open(os.path.join(root, "out", "hls", "list.m3u8")).read()
     check("#EXT-X-ENDLIST" in m3u8, "segments: the list is closed")
 
+for container, fmt in (("mp4", "mp4"), ("flv", "flv"), ("ts", "mpegts")):
+    key = f"trans/clip.{container}"
+    d = run_ok(f"avtrans {container}", base("avtrans", key, width=160,
+               framerate=15, video_bitrate=300, audio_bitrate=64000),
+               "avtrans", key)
+    if not d:
+        continue
+    info = json.loads(d["items"][0]["outMediainfo"])
+    path = os.path.join(root, "out", key)
+    check(info["format"]["format_name"] == fmt,
+          f"avtrans {container}: format_name {info['format']['format_name']}")
+    check(info["format"]["size"] == os.path.getsize(path),
+          f"avtrans {container}: size")
+    v = [x for x in info["streams"] if x["codec_type"] == "video"]
+    check(len(v) == 1 and v[0]["codec_name"] == "h264" and
+          (v[0]["width"], v[0]["height"]) == (160, 120) and
+          v[0]["r_frame_rate"] == "15/1", f"avtrans {container}: video {v}")
+    a = [x for x in info["streams"] if x["codec_type"] == "audio"]
+    check(len(a) == 1 and a[0]["codec_name"] == "aac",
+          f"avtrans {container}: audio {a}")
+    probe = subprocess.run(["ffprobe", "-v", "quiet", "-of", "json",
+                            "-show_streams", path], capture_output=True)
+    if probe.returncode == 0:
+        got = sorted((x["codec_name"], x.get("width", 0))
+                     for x in json.loads(probe.stdout)["streams"])
+        check(got == [("aac", 0), ("h264", 160)],
+              f"avtrans {container}: ffprobe reads {got}")
+
+# an audio-only source: the output has the audio branch only
+wav = os.path.join(root, "src", "tone.wav")
+subprocess.run(["gst-launch-1.0", "-q", "audiotestsrc", "num-buffers=40", "!",
+                "audioconvert", "!", "wavenc", "!", "filesink",
+                f"location={wav}"], check=True)
+d = run_ok("avtrans audio only", base("avtrans", "trans/tone.mp4",
+           SrcInfo=[{"path": "/src/tone.wav"}]), "avtrans", "trans/tone.mp4")
+if d:
+    info = json.loads(d["items"][0]["outMediainfo"])
+    check([x["codec_name"] for x in info["streams"]] == ["aac"],
+          f"avtrans audio only: streams {info['streams']}")
+
 # --- the reference's own request, without CbUrl ---------------------------
 rc, out, err = run({"Preset": "wave", "SrcInfo": {"path": "/src/clip.mp4"},
                     "DstBucket": "out", "DstObjectKey": "ref/mykey.json",
@@ -259,6 +299,9 @@ bad = [
     (1018, base("avsample", "s-%d.jpg", interval=-1)),
     (1018, base("sprites", "s-%d.jpg", interval=1, columns=0, rows=2)),
     (1018, base("segments", "l.m3u8", segmentlisttype="dash")),
+    (1018, base("avtrans", "t.mp4", width=161)),
+    (1018, base("avtrans", "t.avi", format="avi")),
+    (1018, base("avtrans", "t.mp4", video_bitrate=10)),
     (1020, base("wave", "afile/a.json", points=100)),
     (1210, base("wave", "a.json", points=100,
                 SrcInfo=[{"path": "/src/none.mp4"}])),
@@ -298,6 +341,17 @@ check(len(Receiver.bodies) == 1 and Receiver.bodies[0]["body"]["Status"] == 4,
 check(files_under("out") == before, "failed task: no file left behind")
 check(not os.path.exists(os.path.join(root, "out", "bad")),
       "failed task: no directory left behind")
+
+# avtrans of data no demuxer reads: the documented code, nothing left
+Receiver.bodies.clear()
+rc, out, err = run(base("avtrans", "bad/junk.mp4",
+                        SrcInfo=[{"path": "/src/junk.mp4"}]))
+check(rc == 1 and len(out) == 2 and out[1]["Status"] == 4 and
+      out[1]["Type"] == "avtrans" and out[1]["Details"]["errnum"] == 3150,
+      f"avtrans of junk: exit {rc} {out[1:]}")
+check(len(Receiver.bodies) == 1, "avtrans of junk: one callback")
+check(not os.path.exists(os.path.join(root, "out", "bad")),
+      "avtrans of junk: no directory left behind")
 
 # --- the callback receiver is down: exit 3, the body still printed --------
 port = server.server_address[1]
