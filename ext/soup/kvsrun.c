@@ -282,13 +282,7 @@ publish (const gchar * stage, const gchar * dst, GError ** error)
 static gint
 file_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
 {
-  gint fd = GPOINTER_TO_INT (user_data);
-  gssize n;
-
-  do {
-    n = pread (fd, buf, size, (off_t) offset);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -1 : (gint) n;
+  return kvs_av_read_fd (GPOINTER_TO_INT (user_data), offset, buf, size);
 }
 
 /* Which kinds of streams the source has, as libavformat reads it. */

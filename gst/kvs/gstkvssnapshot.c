@@ -1180,13 +1180,7 @@ typedef struct
 static gint
 file_read (gpointer user_data, guint64 offset, guint8 * buf, gint size)
 {
-  gint fd = ((TimelineFile *) user_data)->fd;
-  gssize n;
-
-  do {
-    n = pread (fd, buf, size, (off_t) offset);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -1 : (gint) n;
+  return kvs_av_read_fd (((TimelineFile *) user_data)->fd, offset, buf, size);
 }
 
 /* a flush (going to READY deactivates the pad) stops the reading */

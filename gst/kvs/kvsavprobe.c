@@ -35,8 +35,10 @@
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 GST_DEBUG_CATEGORY_STATIC (kvs_av_debug);
 #define GST_CAT_DEFAULT kvs_av_debug
@@ -531,6 +533,28 @@ open_input (const KvsAvInput * input, Opened * o, GError ** error)
 failed:
   close_input (o);
   return FALSE;
+}
+
+/**
+ * kvs_av_read_fd:
+ * @fd: a file open for reading
+ * @offset: where to read
+ * @buf: where to put what is read
+ * @size: at most this many bytes
+ *
+ * The #KvsAvInput read of a local file, for callbacks that hold one.
+ *
+ * Returns: the bytes read, 0 at the end, -1 on an error
+ */
+gint
+kvs_av_read_fd (gint fd, guint64 offset, guint8 * buf, gint size)
+{
+  gssize n;
+
+  do {
+    n = pread (fd, buf, size, (off_t) offset);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : (gint) n;
 }
 
 /**

@@ -64,6 +64,8 @@ typedef struct
   const gchar *url;
 } KvsAvInput;
 
+gint kvs_av_read_fd (gint fd, guint64 offset, guint8 * buf, gint size);
+
 gboolean kvs_av_probe (const KvsAvInput * input, KvsMediaInfo * info,
     GError ** error);
 
