@@ -223,7 +223,8 @@ get_uint (JsonObject * o, const gchar * name, guint min, guint max,
     *out = def;
     return TRUE;
   }
-  if (v != (gdouble) (gint64) v || v < min || v > max)
+  /* the range first: a double beyond it has no integer to compare with */
+  if (!(v >= min && v <= max) || v != (gdouble) (guint) v)
     return fail (code, detail, bad_code, "%s: %g is not an integer from %u "
         "to %u", name, v, min, max);
   *out = (guint) v;
