@@ -353,6 +353,17 @@ parse_times (JsonObject * o, KvsRequest * r, gint * code, gchar ** detail)
   return TRUE;
 }
 
+/* `width` and `height`, each from 0 (the source's) to @max */
+static gboolean
+get_size (JsonObject * o, guint max, KvsRequest * r, gint * code,
+    gchar ** detail)
+{
+  return get_uint (o, "width", 0, max, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+      &r->width, code, detail) &&
+      get_uint (o, "height", 0, max, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+      &r->height, code, detail);
+}
+
 static gboolean
 parse_preset_params (JsonObject * o, KvsRequest * r, gint * code,
     gchar ** detail)
@@ -368,20 +379,13 @@ parse_preset_params (JsonObject * o, KvsRequest * r, gint * code,
       return TRUE;
     case KVS_PRESET_AVSNAPSHOT:
       return parse_times (o, r, code, detail) &&
-          get_uint (o, "width", 0, 8192, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->width, code, detail) &&
-          get_uint (o, "height", 0, 8192, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->height, code, detail);
+          get_size (o, 8192, r, code, detail);
     case KVS_PRESET_AVSAMPLE:
       return get_seconds (o, "interval", 0.001, 86400, 0, TRUE,
           &r->interval, code, detail) &&
           get_seconds (o, "start", 0, 1e7, 0, FALSE, &r->start, code, detail)
           && get_uint (o, "count", 0, 100000, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->count, code, detail) &&
-          get_uint (o, "width", 0, 8192, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->width, code, detail) &&
-          get_uint (o, "height", 0, 8192, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->height, code, detail);
+          &r->count, code, detail) && get_size (o, 8192, r, code, detail);
     case KVS_PRESET_SPRITES:
       if (!get_seconds (o, "interval", 0.001, 86400, 0, TRUE, &r->interval,
               code, detail) ||
@@ -426,19 +430,12 @@ parse_preset_params (JsonObject * o, KvsRequest * r, gint * code,
         return fail (code, detail, KVS_PUBLIC_ILLEGAL_EXTENSION,
             "format: mp4, flv or ts");
       r->container = g_strdup (s);
-      if (!get_uint (o, "width", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-              &r->width, code, detail) ||
-          !get_uint (o, "height", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-              &r->height, code, detail))
+      if (!get_size (o, 4096, r, code, detail))
         return FALSE;
       if (r->width % 2 != 0 || r->height % 2 != 0)
         return fail (code, detail, KVS_PUBLIC_ILLEGAL_EXTENSION,
             "width, height: even numbers (H.264 4:2:0)");
-      return get_uint (o, "width", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->width, code, detail) &&
-          get_uint (o, "height", 0, 4096, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
-          &r->height, code, detail) &&
-          get_uint (o, "framerate", 0, 120, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
+      return get_uint (o, "framerate", 0, 120, 0, KVS_PUBLIC_ILLEGAL_EXTENSION,
           &r->framerate, code, detail) &&
           get_uint (o, "video_bitrate", 50, 100000, 1000,
           KVS_PUBLIC_ILLEGAL_EXTENSION, &r->video_bitrate, code, detail) &&
